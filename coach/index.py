@@ -1,0 +1,228 @@
+"""The knowledge index: chunk vectors in a persistent Chroma collection plus an in-memory BM25 index.
+
+The index is a cache of `knowledge/`: it holds no user data, and it is rebuilt from the corpus whenever it is
+missing, stale or unreadable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from coach.corpus import Chunk, chunk_corpus, load_corpus
+
+# Chroma reads this at import time; the app never reports usage anywhere.
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+COLLECTION = "career_corpus"
+STATE_FILE = "index-state.json"
+SCHEMA_VERSION = 1
+EMBED_BATCH = 128
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+
+def _no_progress(done: int, total: int, what: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    total_chunks: int
+    embedded: int
+    deleted: int
+    rebuilt: bool  # the stored index was missing or unreadable and was made anew
+    problems: tuple[str, ...]  # knowledge files that were skipped, with the reason
+
+
+def _fingerprint(chunk_ids: Sequence[str], model_name: str) -> str:
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\n{model_name}\n".encode())
+    for chunk_id in sorted(chunk_ids):
+        digest.update(chunk_id.encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+class Bm25Index:
+    """BM25 over chunk search texts (bm25s with an English Snowball stemmer and stopwords)."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        import bm25s
+        import Stemmer
+
+        self._bm25s = bm25s
+        self._stemmer = Stemmer.Stemmer("english")
+        self._size = len(texts)
+        self._model = bm25s.BM25()
+        if texts:
+            tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=self._stemmer, show_progress=False)
+            self._model.index(tokens, show_progress=False)
+
+    def search(self, query: str, k: int) -> list[tuple[int, float]]:
+        """(chunk position, score) best first; empty when no query term is in the corpus."""
+        if not self._size:
+            return []
+        tokens = self._bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False)
+        if not tokens.ids or not tokens.ids[0]:
+            return []
+        documents, scores = self._model.retrieve(tokens, k=min(k, self._size), show_progress=False, n_threads=1)
+        return [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]
+
+
+class KnowledgeIndex:
+    """Chunks from the knowledge folders, their vectors in Chroma, and BM25; read-only once opened."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        knowledge_dirs: Sequence[Path],
+        embeddings: Embeddings,
+        model_name: str = "all-MiniLM-L6-v2",
+    ) -> None:
+        self.index_dir = index_dir
+        self.knowledge_dirs = tuple(knowledge_dirs)
+        self.embeddings = embeddings
+        self.model_name = model_name
+        self.chunks: list[Chunk] = []
+        self.problems: tuple[str, ...] = ()
+        self._positions: dict[str, int] = {}
+        self._client: Any = None
+        self._collection: Any = None
+        self._bm25: Bm25Index | None = None
+        self._lock = threading.Lock()
+
+    # -- building -------------------------------------------------------------------------------------------
+
+    def _open_collection(self) -> None:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self._client = chromadb.PersistentClient(
+            path=str(self.index_dir / "chroma"),
+            settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
+        )
+        self._collection = self._client.get_or_create_collection(
+            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        )
+
+    def _discard_store(self) -> None:
+        self._client = None
+        self._collection = None
+        try:
+            import chromadb.api.shared_system_client as shared
+
+            shared.SharedSystemClient.clear_system_cache()
+        except Exception:  # pragma: no cover - only a cache reset of Chroma's internals
+            pass
+        shutil.rmtree(self.index_dir / "chroma", ignore_errors=True)
+        (self.index_dir / STATE_FILE).unlink(missing_ok=True)
+
+    def _read_state(self) -> dict[str, Any]:
+        try:
+            return json.loads((self.index_dir / STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    def refresh(self, progress: Progress = _no_progress, rebuild: bool = False) -> RefreshReport:
+        """Bring the stored vectors in line with the knowledge files; embed only chunks that are new."""
+        with self._lock:
+            documents, problems = load_corpus(self.knowledge_dirs)
+            chunks = chunk_corpus(documents)
+            by_id = {chunk.id: chunk for chunk in chunks}
+            fingerprint = _fingerprint(list(by_id), self.model_name)
+            rebuilt = rebuild
+            if rebuild:
+                self._discard_store()
+            try:
+                self._open_collection()
+                state = self._read_state()
+                # The count check catches a store emptied or truncated behind the state file's back.
+                unchanged = state.get("fingerprint") == fingerprint and self._collection.count() == len(by_id)
+                stored_ids: set[str] = set() if unchanged else set(self._collection.get(include=[])["ids"])
+            except Exception as error:  # a truncated or corrupted store: it is only a cache, so start over
+                log.warning("The index at %s is unreadable (%s); rebuilding it.", self.index_dir, type(error).__name__)
+                self._discard_store()
+                self._open_collection()
+                stored_ids, unchanged, rebuilt = set(), False, True
+
+            embedded = deleted = 0
+            if not unchanged:
+                stale = sorted(stored_ids - by_id.keys())
+                for start in range(0, len(stale), 5000):
+                    self._collection.delete(ids=stale[start : start + 5000])
+                deleted = len(stale)
+                missing = [by_id[chunk_id] for chunk_id in by_id if chunk_id not in stored_ids]
+                progress(0, len(missing), "embedding")
+                for start in range(0, len(missing), EMBED_BATCH):
+                    batch = missing[start : start + EMBED_BATCH]
+                    vectors = self.embeddings.embed_documents([chunk.search_text for chunk in batch])
+                    self._collection.add(
+                        ids=[chunk.id for chunk in batch],
+                        embeddings=vectors,
+                        metadatas=[{"path": chunk.path, "section": chunk.section} for chunk in batch],
+                    )
+                    embedded += len(batch)
+                    progress(embedded, len(missing), "embedding")
+                state_path = self.index_dir / STATE_FILE
+                temporary = state_path.with_suffix(".tmp")
+                temporary.write_text(
+                    json.dumps({"fingerprint": fingerprint, "count": len(by_id), "model": self.model_name}),
+                    encoding="utf-8",
+                )
+                temporary.replace(state_path)
+
+            self.chunks = chunks
+            self.problems = tuple(problems)
+            self._positions = {chunk.id: position for position, chunk in enumerate(chunks)}
+            self._bm25 = Bm25Index([chunk.search_text for chunk in chunks])
+            return RefreshReport(len(chunks), embedded, deleted, rebuilt, tuple(problems))
+
+    # -- searching ------------------------------------------------------------------------------------------
+
+    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """(chunk, cosine similarity) best first."""
+        if not self.chunks or self._collection is None:
+            return []
+        vector = self.embeddings.embed_query(query)
+        return self.dense_search_vector(vector, k)
+
+    def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
+        assert self._collection is not None
+        result = self._collection.query(
+            query_embeddings=[list(vector)], n_results=min(k, len(self.chunks)), include=["distances"]
+        )
+        found = []
+        for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+            position = self._positions.get(chunk_id)
+            if position is not None:
+                found.append((self.chunks[position], 1.0 - float(distance)))
+        return found
+
+    def bm25_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        if self._bm25 is None:
+            return []
+        return [(self.chunks[position], score) for position, score in self._bm25.search(query, k)]
+
+
+def open_index(
+    index_dir: Path,
+    knowledge_dirs: Sequence[Path],
+    embeddings: Embeddings,
+    progress: Progress = _no_progress,
+) -> tuple[KnowledgeIndex, RefreshReport]:
+    """Open the index, building or refreshing it first when the knowledge files changed."""
+    index = KnowledgeIndex(index_dir, knowledge_dirs, embeddings)
+    report = index.refresh(progress)
+    return index, report

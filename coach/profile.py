@@ -1,0 +1,283 @@
+"""The user's profile (level, focus, track, target, years) and how it is read from free text.
+
+Reading is conservative: a level is only taken from a statement about the speaker ("I'm an L5 at Google") or a short
+answer ("Senior"), never from a question about a role ("what does a Staff engineer do?"), and unknown stays None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
+
+from coach.ladder import FOCUS_VALUES, Ladder
+
+SHORT_ANSWER_WORDS = 12
+WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "a couple of": 2, "a few": 3, "several": 4, "a dozen": 12,
+}  # fmt: skip
+
+# Words that say the speaker is describing themself; a title after one of these is their level.
+SELF_CUE = re.compile(
+    r"(?:\bi'?m\b|\bi am\b|\bim\b|\bi work as\b|\bworking as\b|\bas an?\b|\bcurrently\b|\bmy (?:title|level|role|"
+    r"position|job) is\b|\bpromoted to\b|\bbeen an?\b|\bhired as\b|\bjoined as\b|\bi'?ve been\b|\bi was\b|"
+    r"\bi'?m now\b|\bat level\b|\bon level\b|\bi sit at\b|\bi'?m at\b)[^.?!;]{0,40}$"
+)
+# Phrases that introduce where the speaker wants to go; the level after one of these is the target.
+TARGET_CUE = re.compile(
+    r"(?:\baim(?:ing)? (?:for|at)|\bwant(?:ing)? to (?:be(?:come)?|get to|reach|move (?:up )?to|grow (?:in)?to)|"
+    r"\bto become\b|\bbecom(?:e|ing)\b|\bget(?:ting)? (?:promoted )?to\b|\bpromotion to\b|\bpromoted to\b(?= next)|"
+    r"\breach(?:ing)?\b|\btarget(?:ing)?\b|\btowards?\b|\bgoal is\b|\bgoal of\b|\bnext (?:level|step) (?:is|to)\b|"
+    r"\bmove (?:up )?(?:in)?to\b|\btransition(?:ing)? (?:in)?to\b|\bswitch(?:ing)? to\b|\bpath to\b|"
+    r"\bgo(?:ing)? for\b|\bhoping for\b|\bup to\b|\bstep up to\b|\bnext is\b|\bplan (?:to|for)\b|\bto\b(?= (?:a |an )?"
+    r"\S+ (?:by|in|within|next)\b))\s+(?:an?\s+|the\s+|\w+\s+)?$"
+)
+MANAGES_PEOPLE = re.compile(
+    r"\b(?:i|we)\s+(?:manage|run|supervise|have)\s+(?:a team of\s+)?(\d+|[a-z]+(?: [a-z]+)?)\s+"
+    r"(?:direct\s+)?(?:engineers|developers|devs|people|reports|direct reports|ics)\b"
+)
+MANAGES_TEAMS = re.compile(
+    r"\b(?:i|we)\s+(?:manage|run|oversee|lead)\s+(?:\d+|[a-z]+)\s+(?:teams|managers|engineering managers)\b|"
+    r"\bmanager of managers\b|\bi manage managers\b"
+)
+LEADS_TEAM = re.compile(r"\bi\s+(?:lead|run)\s+(?:a|the|my)?\s*team\s+of\s+(?:\d+|[a-z]+)\b")
+YEARS = re.compile(
+    r"\b(\d{1,2}(?:\.\d)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")\s*\+?\s*"
+    r"(?:years?|yrs?|yoe)\b(?! (?:ago|from now|time))"
+)
+DECADE = re.compile(r"\b(?:a|one) decade\b")
+BOTH = re.compile(
+    r"\b(?:both|half (?:of )?(?:my|the) time|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split (?:my time|"
+    r"between|evenly)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of)\b"
+)
+CODING = re.compile(
+    r"\b(?:cod(?:e|ing|er)|hands[- ]on|programming|heads[- ]down|ic work|implementation|implementing|"
+    r"writing software|building features|shipping features|individual contributor work|technical work|"
+    r"engineering work|developing|development)\b"
+)
+LEADING = re.compile(
+    r"\b(?:lead(?:ing)?|leadership|manag(?:e|ing|ement)|mentor(?:ing)?|people|meetings|coordinat(?:e|ing)|"
+    r"running the team|hiring|one-on-ones|1:1s|planning|strategy|direct reports)\b"
+)
+MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|most of (?:my|the) (?:time|day|week))"
+PERCENT = re.compile(r"(\d{1,3})\s*%\s*(?:of (?:my|the) time\s+)?(?:on\s+)?(coding|code|leading|leadership|managing)")
+TRACK_WORDS = {
+    "manager": re.compile(r"\b(?:management|manager|people) track\b|\bgo into management\b"),
+    "ic": re.compile(r"\b(?:ic|individual contributor|technical) track\b"),
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    level: str | None = None
+    focus: str | None = None
+    track: str | None = None
+    target: str | None = None
+    years: float | None = None
+
+    def as_dict(self) -> dict[str, str | float | None]:
+        return asdict(self)
+
+    def merged(self, newer: Profile) -> Profile:
+        """This profile updated with every field the newer reading found."""
+        changes = {key: value for key, value in asdict(newer).items() if value is not None}
+        return replace(self, **changes)
+
+    @property
+    def complete(self) -> bool:
+        return self.level is not None and self.focus is not None
+
+
+def normalize(text: str) -> str:
+    text = text.replace("\u2019", "'").replace("\u2018", "'").lower()
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=8)
+def _title_pattern(ladder: Ladder) -> re.Pattern[str]:
+    aliases = sorted(ladder.titles, key=len, reverse=True)
+    alternatives = "|".join(re.escape(alias) for alias in aliases)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+@lru_cache(maxsize=8)
+def _company_patterns(
+    ladder: Ladder,
+) -> tuple[tuple[re.Pattern[str], re.Pattern[str], bool, dict[str, str]], ...]:
+    patterns = []
+    for company in ladder.companies:
+        names = re.compile(r"\b(?:" + "|".join(re.escape(name.lower()) for name in company.names) + r")\b")
+        codes = {code.lower(): level for code, level in company.levels.items()}
+        code_alternatives = "|".join(re.escape(code) for code in sorted(codes, key=len, reverse=True))
+        # "level 63", "L5", "an E5": a code stands alone or after "level".
+        code_pattern = re.compile(rf"(?<![\w-])(?:level\s+)?({code_alternatives})(?![\w-])")
+        patterns.append((names, code_pattern, company.bare_codes, codes))
+    return tuple(patterns)
+
+
+def _sentences(text: str) -> list[tuple[str, bool]]:
+    """(sentence, is_question) pairs."""
+    parts = re.findall(r"[^.?!;\n]+[.?!;\n]*", text)
+    return [(part.strip(), part.strip().endswith("?")) for part in parts if part.strip()]
+
+
+@dataclass(frozen=True)
+class _Mention:
+    start: int
+    end: int
+    level: str
+
+
+def _level_mentions(ladder: Ladder, sentence: str) -> list[_Mention]:
+    """Every level named in a sentence, by company code or by title, leftmost first, overlaps removed."""
+    mentions: list[_Mention] = []
+    for names, code_pattern, bare_codes, codes in _company_patterns(ladder):
+        company_named = names.search(sentence) is not None
+        if not (company_named or bare_codes):
+            continue
+        for match in code_pattern.finditer(sentence):
+            code = match.group(1)
+            # Bare numbers ("63") only count with the company named and as "level 63"-like codes.
+            if code.isdigit() and not company_named:
+                continue
+            mentions.append(_Mention(match.start(), match.end(), codes[code]))
+    for match in _title_pattern(ladder).finditer(sentence):
+        mentions.append(_Mention(match.start(), match.end(), ladder.titles[match.group(0)]))
+    mentions.sort(key=lambda mention: (mention.start, -(mention.end - mention.start)))
+    kept: list[_Mention] = []
+    for mention in mentions:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def _is_target(sentence: str, mention: _Mention) -> bool:
+    return TARGET_CUE.search(sentence[: mention.start]) is not None
+
+
+def _is_self(sentence: str, mention: _Mention, short: bool) -> bool:
+    before = sentence[: mention.start]
+    if re.search(r"\b(?:my|our|their|his|her|your|the|with|to)\s+$", before):
+        return False
+    return short or SELF_CUE.search(before) is not None
+
+
+def _number(raw: str) -> float:
+    return float(WORD_NUMBERS.get(raw, raw))  # type: ignore[arg-type]
+
+
+def read_focus(text: str) -> str | None:
+    """coding, leading or both, from how a person describes their time; None when they do not say."""
+    text = normalize(text)
+    if text in FOCUS_VALUES:
+        return text
+    percent = PERCENT.search(text)
+    if percent:
+        share = int(percent.group(1))
+        kind = "coding" if percent.group(2) in ("coding", "code") else "leading"
+        if 40 <= share <= 60:
+            return "both"
+        other = "leading" if kind == "coding" else "coding"
+        return kind if share > 60 else other
+    if BOTH.search(text):
+        return "both"
+    mostly_coding = re.search(rf"{MOSTLY}\s+(?:\w+\s+){{0,2}}?{CODING.pattern}", text)
+    mostly_leading = re.search(rf"{MOSTLY}\s+(?:\w+\s+){{0,2}}?{LEADING.pattern}", text)
+    if mostly_coding and not mostly_leading:
+        return "coding"
+    if mostly_leading and not mostly_coding:
+        return "leading"
+    coding, leading = CODING.search(text), LEADING.search(text)
+    if coding and leading:
+        return "both"
+    if MANAGES_PEOPLE.search(text) or MANAGES_TEAMS.search(text):
+        return "leading"
+    if coding:
+        return "coding"
+    if leading and re.search(r"\b(?:i|i'm|i am|my)\b", text):
+        return "leading"
+    return None
+
+
+def read_profile(text: str, ladder: Ladder) -> Profile:
+    """Everything the text says about the speaker's career; fields it does not say stay None."""
+    text = normalize(text)
+    if not text:
+        return Profile()
+    short = len(text.split()) <= SHORT_ANSWER_WORDS
+    level: str | None = None
+    target: str | None = None
+    statements: list[str] = []
+    for sentence, is_question in _sentences(text):
+        if not is_question:
+            statements.append(sentence)
+        for mention in _level_mentions(ladder, sentence):
+            if _is_target(sentence, mention):
+                target = target or mention.level
+            elif level is None and not is_question and _is_self(sentence, mention, short):
+                level = mention.level
+
+    statement_text = " ".join(statements)
+    if level is None:
+        if MANAGES_TEAMS.search(statement_text):
+            level = "Senior Engineering Manager"
+        elif MANAGES_PEOPLE.search(statement_text):
+            level = "Engineering Manager"
+        elif LEADS_TEAM.search(statement_text):
+            level = "Lead"
+
+    years: float | None = None
+    found_years = YEARS.search(statement_text)
+    if found_years:
+        years = _number(found_years.group(1))
+    elif DECADE.search(statement_text):
+        years = 10.0
+
+    track: str | None = None
+    if level is not None:
+        track = ladder.level(level).track
+    else:
+        for name, pattern in TRACK_WORDS.items():
+            if pattern.search(statement_text):
+                track = name
+    focus = read_focus(statement_text) if statements else None
+    if target == level:
+        target = None
+    return Profile(level=level, focus=focus, track=track, target=target, years=years)
+
+
+def resolve_level(text: str | None, ladder: Ladder) -> str | None:
+    """A canonical level from a value such as a CLI flag ('sr', 'E5', 'SDE II', 'L5 at Google'), or None."""
+    if not text or not text.strip():
+        return None
+    normalized = normalize(text)
+    for level in ladder.level_names:
+        if normalized == level.lower():
+            return level
+    mentions = _level_mentions(ladder, normalized)
+    return mentions[0].level if mentions else None
+
+
+def resolve_focus(text: str | None) -> str | None:
+    if not text:
+        return None
+    normalized = normalize(text)
+    return normalized if normalized in FOCUS_VALUES else read_focus(normalized)
+
+
+def expand_query(text: str, ladder: Ladder) -> str:
+    """The query plus canonical names for the levels it mentions ('L6' -> Staff, 'EM' -> Engineering Manager)
+    and the corpus's words for informal ones ('promo' -> promotion), so both retrievers can match them."""
+    normalized = normalize(text)
+    extra: list[str] = []
+    for mention in _level_mentions(ladder, normalized):
+        if mention.level.lower() not in normalized and mention.level not in extra:
+            extra.append(mention.level)
+    for word in re.findall(r"[\w:/-]+", normalized):
+        synonym = ladder.synonyms.get(word)
+        if synonym and synonym not in extra and synonym not in normalized:
+            extra.append(synonym)
+    return f"{text} ({', '.join(extra)})" if extra else text

@@ -1,0 +1,35 @@
+"""Factories for the heavy, read-only resources (embedding model, index, engine); the app caches what they return."""
+
+from __future__ import annotations
+
+from langchain_core.embeddings import Embeddings
+
+from coach.conversation import Coach
+from coach.index import KnowledgeIndex, Progress, RefreshReport, open_index
+from coach.ladder import load_ladder
+from coach.profile import expand_query
+from coach.retrieval import HybridRetriever, Mode, RetrievalConfig
+from coach.settings import Settings
+
+
+def build_index(
+    settings: Settings, embeddings: Embeddings | None = None, progress: Progress | None = None
+) -> tuple[KnowledgeIndex, RefreshReport]:
+    """Open the index under the data directory, building or refreshing it from the knowledge folders."""
+    if embeddings is None:
+        from coach.embeddings import load_embeddings
+
+        embeddings = load_embeddings()
+    if progress is None:
+        return open_index(settings.index_dir, settings.all_knowledge_dirs(), embeddings)
+    return open_index(settings.index_dir, settings.all_knowledge_dirs(), embeddings, progress)
+
+
+def build_retriever(index: KnowledgeIndex, mode: Mode = "hybrid", config: RetrievalConfig | None = None) -> HybridRetriever:
+    """The project's retriever: queries expanded with canonical level names and the corpus's own words."""
+    ladder = load_ladder()
+    return HybridRetriever(index, mode=mode, config=config, expand=lambda query: expand_query(query, ladder))
+
+
+def build_coach(index: KnowledgeIndex) -> Coach:
+    return Coach(load_ladder(), build_retriever(index))

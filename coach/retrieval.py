@@ -1,0 +1,93 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank, with a boost for the user's levels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from coach.corpus import Chunk
+from coach.index import KnowledgeIndex
+
+Mode = Literal["hybrid", "dense", "bm25"]
+MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    chunk: Chunk
+    score: float  # fused score; comparable only within one result list
+    similarity: float | None  # cosine similarity of the dense match, when dense search found it
+    keyword_score: float | None  # BM25 score, when BM25 found it
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    """Fusion parameters; defaults chosen by `coach eval` on the labelled questions (see README)."""
+
+    candidates: int = 30
+    rrf_k: int = 10
+    dense_weight: float = 1.0
+    keyword_weight: float = 0.5
+    level_boost: float = 0.15
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        index: KnowledgeIndex,
+        mode: Mode = "hybrid",
+        config: RetrievalConfig | None = None,
+        expand: Callable[[str], str] | None = None,
+    ) -> None:
+        self.index = index
+        self.mode = mode
+        self.config = config or RetrievalConfig()
+        self.expand = expand
+
+    def retrieve(self, query: str, k: int = 5, levels: Iterable[str] = ()) -> list[Retrieved]:
+        """The k best chunks for the query; chunks written for one of `levels` rank a little higher."""
+        query = " ".join(query.split())
+        if not query:
+            return []
+        config = self.config
+        dense = self.index.dense_search(query, config.candidates) if self.mode != "bm25" else []
+        # Expansion adds the ladder's words for the levels mentioned: a keyword match needs them, while the
+        # embedding already understands 'L6' or 'EM' and is only blurred by extra words.
+        keyword_query = self.expand(query) if self.expand is not None else query
+        keyword = self.index.bm25_search(keyword_query, config.candidates) if self.mode != "dense" else []
+        # A long section is split into several chunks; each section counts once, at its best chunk.
+        dense, keyword = _best_per_section(dense), _best_per_section(keyword)
+
+        def key(chunk: Chunk) -> tuple[str, str]:
+            return chunk.path, chunk.section
+
+        similarity = {key(chunk): score for chunk, score in dense}
+        keyword_score = {key(chunk): score for chunk, score in keyword}
+        chunks: dict[tuple[str, str], Chunk] = {}
+        for chunk, _ in [*dense, *keyword]:
+            chunks.setdefault(key(chunk), chunk)
+        fused = dict.fromkeys(chunks, 0.0)
+        for weight, ranked in ((config.dense_weight, dense), (config.keyword_weight, keyword)):
+            for rank, (chunk, _) in enumerate(ranked):
+                fused[key(chunk)] += weight / (config.rrf_k + rank + 1)
+
+        wanted = {level.lower() for level in levels if level}
+        if wanted and config.level_boost:
+            for section, chunk in chunks.items():
+                if wanted & {level.lower() for level in chunk.levels}:
+                    fused[section] *= 1 + config.level_boost
+
+        best = sorted(fused, key=lambda section: fused[section], reverse=True)[:k]
+        return [Retrieved(chunks[s], fused[s], similarity.get(s), keyword_score.get(s)) for s in best]
+
+
+def _best_per_section(ranked: list[tuple[Chunk, float]]) -> list[tuple[Chunk, float]]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for chunk, score in ranked:
+        key = (chunk.path, chunk.section)
+        if key not in seen:
+            seen.add(key)
+            kept.append((chunk, score))
+    return kept
