@@ -23,6 +23,12 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,3}[.)])\s+")
 SUBJECT = re.compile(r"^(?:i|we|i've|we've|i have|we have|i had|we had|me and [\w ]+?|my team and i)\s+", re.IGNORECASE)
 MAX_ENTRY_CHARS = 600
+# "onboarding docs", "testing framework": a gerund before one of these names a thing rather than an action.
+NOUN_AFTER_GERUND = re.compile(
+    r"(?:docs?|documentation|flow|process|guide|program|programme|experience|checklist|materials|sessions?|"
+    r"pipeline|infrastructure|framework|library|strategy|culture|budget)\b",
+    re.IGNORECASE,
+)
 
 
 class BragError(CoachError):
@@ -58,9 +64,10 @@ class BragEntry:
 
 
 def parse_rules(raw: dict) -> BragRules:
-    text = yaml.safe_dump(raw)
-    if re.search(r"\d", text.replace("version: 1", "")):
-        raise ValueError("brag.yaml must not contain digits: bullets may only carry the user's own numbers")
+    # Only these words can enter a bullet; a digit among them would be a number the user never gave.
+    bullet_words = [*raw["weak_openings"].values(), *raw["verbs"], *raw["verb_for_change"].values()]
+    if any(re.search(r"\d", str(word)) for word in bullet_words):
+        raise ValueError("brag.yaml: verbs and openings must not contain digits; bullets carry only the user's numbers")
     past: dict[str, str] = {}
     gerund: dict[str, str] = {}
     for line in raw["verbs"]:
@@ -90,17 +97,22 @@ def numbers(text: str) -> Counter[str]:
 
 
 def split_entries(paste: str) -> list[str]:
-    """One entry per list item or line; indented or unmarked lines under a list item continue it."""
+    """One entry per list item or line; an indented or lower-case line right under a list item continues it."""
     lines = [line.rstrip() for line in paste.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     has_markers = any(LIST_MARKER.match(line) for line in lines if line.strip())
     entries: list[str] = []
+    after_blank = True
     for line in lines:
         if not line.strip():
+            after_blank = True
             continue
         marked = LIST_MARKER.match(line) is not None
-        continuation = has_markers and not marked and entries and (line[:1].isspace() or not line[:1].isupper())
         text = LIST_MARKER.sub("", line).strip()
-        if not text:
+        continuation = (
+            has_markers and not marked and not after_blank and entries and (line[:1].isspace() or text[:1].islower())
+        )
+        after_blank = False
+        if not re.search(r"\w", text):
             continue
         if continuation:
             entries[-1] = f"{entries[-1]} {text}"
@@ -117,16 +129,24 @@ def _lead_with_verb(text: str, rules: BragRules) -> str:
             replacement = rules.weak_openings[weak]
             rest = text[len(weak) :].lstrip()
             return _lead_with_verb(rest, rules) if not replacement else f"{replacement} {rest}".strip()
+    turned = _turn_around(text, rules)
+    if turned is not None:
+        return turned
     first, _, rest = text.partition(" ")
     word = first.lower().strip(",.;:")
-    if word in rules.past:
+    if word in rules.past and not (word.endswith("ing") and NOUN_AFTER_GERUND.match(rest)):
         return f"{rules.past[word].capitalize()} {rest}".strip()
     if word in rules.gerund or word.endswith("ed"):
         return text[:1].upper() + text[1:]
-    return _turn_around(text, rules)
+    return f"Delivered {_lower_first(text)}"
 
 
-def _turn_around(text: str, rules: BragRules) -> str:
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym (AWS, CI)."""
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+
+
+def _turn_around(text: str, rules: BragRules) -> str | None:
     """'Checkout latency went from 800ms to 120ms after I added a cache' -> 'Reduced checkout latency from ...'."""
     for direction, verbs in rules.change_verbs.items():
         for verb in sorted(verbs, key=len, reverse=True):
@@ -140,8 +160,7 @@ def _turn_around(text: str, rules: BragRules) -> str:
                 values = [float(n.replace(",", "")) for n in NUMBER.findall(match.group("rest"))[:2]]
                 if len(values) == 2 and values[0] != values[1]:
                     chosen = "down" if values[1] < values[0] else "up"
-            what = match.group("what")
-            what = what[:1].lower() + what[1:] if not what[:2].isupper() else what
+            what = _lower_first(match.group("what"))
             rest = re.sub(
                 r"\b(?:after|when|once)\s+(?:i|we)\s+(\w+)",
                 lambda m: f"by {rules.gerund.get(m.group(1).lower(), m.group(1))}",
@@ -149,7 +168,7 @@ def _turn_around(text: str, rules: BragRules) -> str:
                 flags=re.IGNORECASE,
             )
             return f"{rules.verb_for_change[chosen]} {what} {rest}"
-    return f"Delivered {text[:1].lower() + text[1:] if not text[:2].isupper() else text}"
+    return None
 
 
 def _polish(text: str, rules: BragRules) -> str:
@@ -197,10 +216,14 @@ def question_for(text: str, rules: BragRules) -> str | None:
     if NUMBER.search(text):
         return None
     lowered = text.lower()
+    # The kind of work named first in the entry is what it is about ("wrote docs for the deploy tool": docs).
+    best: tuple[int, str] | None = None
     for cues, ask in rules.metric_questions:
-        if any(_contains_cue(lowered, cue) for cue in cues):
-            return ask
-    return rules.default_question
+        for cue in cues:
+            found = re.search(rf"(?<![\w-]){re.escape(cue)}(?!\w)", lowered)
+            if found and (best is None or found.start() < best[0]):
+                best = (found.start(), ask)
+    return best[1] if best else rules.default_question
 
 
 def scope_for(text: str, rules: BragRules) -> tuple[str | None, str | None]:

@@ -120,7 +120,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     ladder = _ladder()
     texts = list(_read_stdin_lines()) if args.text == "-" else [args.text]
     if not any(text.strip() for text in texts):
-        raise UsageError("give a description such as \"I'm an L5 at Google, mostly coding\"")
+        raise UsageError('give a description such as "I\'m an L5 at Google, mostly coding"')
     for text in texts:
         profile = read_profile(text, ladder).as_dict()
         if args.json or args.text == "-":
@@ -133,7 +133,9 @@ def cmd_profile(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     from coach.profile import Profile
 
-    profile = Profile(level=_level(args.level, "--level"), focus=_focus(args.focus), target=_level(args.target, "--target"))
+    profile = Profile(
+        level=_level(args.level, "--level"), focus=_focus(args.focus), target=_level(args.target, "--target")
+    )
     if profile.level:
         profile = Profile(**{**profile.as_dict(), "track": _ladder().level(profile.level).track})
     questions = list(_read_stdin_lines()) if args.question == "-" else [args.question]

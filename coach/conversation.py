@@ -129,7 +129,7 @@ class Coach:
             if goal is not None:
                 lines.append(f"\n**Next: {goal.name}.** {goal.summary} Typical experience: {goal.typical_years} years.")
             lines.append(
-                "\nYou can ask me how to get there, ask for a plan (\"make me a plan\"), compare two roles "
+                '\nYou can ask me how to get there, ask for a plan ("make me a plan"), compare two roles '
                 '("how does Lead differ from Staff?"), or paste accomplishments to turn into brag-doc bullets.'
             )
         return Reply("\n".join(lines), "profile", profile, follow_up=follow_up_for(profile))

@@ -118,7 +118,9 @@ def chunk_document(document: Document) -> list[Chunk]:
     for piece in header_splitter.split_text(document.body):
         headings = tuple(piece.metadata[key] for _, key in HEADINGS if piece.metadata.get(key))
         section = headings[-1] if headings else document.title
-        for part, text in enumerate(size_splitter.split_text(piece.page_content)):
+        # The header splitter joins lines with markdown hard breaks ("  \n"); the file has plain newlines.
+        content = re.sub(r"[ \t]+\n", "\n", piece.page_content)
+        for part, text in enumerate(size_splitter.split_text(content)):
             text = text.strip()
             if not text:
                 continue

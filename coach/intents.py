@@ -35,6 +35,10 @@ PAST_WORK = re.compile(
     r"organised|hired|interviewed|debugged|resolved|helped|worked on|did|made|spearheaded|unblocked|upgraded|"
     r"deprecated|rolled out|scaled|established|started|coordinated|taught|trained|documented|presented)\b"
 )
+# A message that recounts work but asks about it ("... I want to know if I'm ready") is a question, not a paste.
+ASKING = re.compile(
+    r"\b(?:want to know|wondering|should i|am i|ready for|advice|help me|what do you think|is it|do you think)\b"
+)
 QUESTION_START = re.compile(
     r"^(?:what|how|why|when|where|who|which|should|can|could|would|is|are|do|does|did|will|any|tips|help|explain|"
     r"tell me|give me|i want to know|i'?m wondering)\b"
@@ -73,7 +77,9 @@ def route(text: str, ladder: Ladder) -> Route:
     lowered = normalize(raw)
     lines = [line for line in raw.splitlines() if line.strip()]
     list_items = [line for line in lines if LIST_ITEM.match(line)]
-    is_question = lowered.endswith("?") or QUESTION_START.match(lowered) is not None
+    is_question = (
+        lowered.endswith("?") or QUESTION_START.match(lowered) is not None or ASKING.search(lowered) is not None
+    )
 
     if BRAG_CUE.search(lowered + "\n"):
         return Route("brag", body=_strip_instruction(raw))

@@ -34,6 +34,14 @@ TARGET_CUE = re.compile(
     r"\bgo(?:ing)? for\b|\bhoping for\b|\bup to\b|\bstep up to\b|\bnext is\b|\bplan (?:to|for)\b|\bto\b(?= (?:a |an )?"
     r"\S+ (?:by|in|within|next)\b))\s+(?:an?\s+|the\s+|\w+\s+)?$"
 )
+OTHER_PERSON = re.compile(
+    r"\b(?:my|our|his|her|their|your)\s+(?:manager|boss|lead|director|skip(?:-level)?|colleague|coworker|teammate|"
+    r"friend|mentor|report|vp|cto|partner|peer)s?\b"
+)
+FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|i am)\b")
+WISH = re.compile(
+    r"\b(?:want|wants|wanting|would like|hope|hoping|aim|aiming|plan to|goal|dream|wish|trying to become)\b"
+)
 MANAGES_PEOPLE = re.compile(
     r"\b(?:i|we)\s+(?:manage|run|supervise|have)\s+(?:a team of\s+)?(\d+|[a-z]+(?: [a-z]+)?)\s+"
     r"(?:direct\s+)?(?:engineers|developers|devs|people|reports|direct reports|ics)\b"
@@ -58,7 +66,7 @@ CODING = re.compile(
     r"engineering work|developing|development)\b"
 )
 LEADING = re.compile(
-    r"\b(?:lead(?:ing)?|leadership|manag(?:e|ing|ement)|mentor(?:ing)?|people|meetings|coordinat(?:e|ing)|"
+    r"\b(?:leading|lead (?:the|a|my|our) team|leadership|manag(?:e|ing|ement)|mentor(?:ing)?|people|meetings|coordinat(?:e|ing)|"
     r"running the team|hiring|one-on-ones|1:1s|planning|strategy|direct reports)\b"
 )
 MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|most of (?:my|the) (?:time|day|week))"
@@ -133,9 +141,12 @@ class _Mention:
 def _level_mentions(ladder: Ladder, sentence: str) -> list[_Mention]:
     """Every level named in a sentence, by company code or by title, leftmost first, overlaps removed."""
     mentions: list[_Mention] = []
-    for names, code_pattern, bare_codes, codes in _company_patterns(ladder):
+    patterns = _company_patterns(ladder)
+    any_company_named = any(names.search(sentence) for names, *_ in patterns)
+    for names, code_pattern, bare_codes, codes in patterns:
         company_named = names.search(sentence) is not None
-        if not (company_named or bare_codes):
+        # With a company named, its own map decides ("L6 at Amazon" is not Google's L6).
+        if not company_named and (any_company_named or not bare_codes):
             continue
         for match in code_pattern.finditer(sentence):
             code = match.group(1)
@@ -160,7 +171,7 @@ def _is_target(sentence: str, mention: _Mention) -> bool:
 
 def _is_self(sentence: str, mention: _Mention, short: bool) -> bool:
     before = sentence[: mention.start]
-    if re.search(r"\b(?:my|our|their|his|her|your|the|with|to)\s+$", before):
+    if re.search(r"\b(?:my|our|their|his|her|your|the|with)\s+$", before):
         return False
     return short or SELF_CUE.search(before) is not None
 
@@ -202,6 +213,10 @@ def read_focus(text: str) -> str | None:
     return None
 
 
+def _clauses(sentence: str) -> list[str]:
+    return [part.strip() for part in re.split(r",|;|\s+(?:and|but|while|although)\s+", sentence) if part.strip()]
+
+
 def read_profile(text: str, ladder: Ladder) -> Profile:
     """Everything the text says about the speaker's career; fields it does not say stay None."""
     text = normalize(text)
@@ -210,17 +225,20 @@ def read_profile(text: str, ladder: Ladder) -> Profile:
     short = len(text.split()) <= SHORT_ANSWER_WORDS
     level: str | None = None
     target: str | None = None
-    statements: list[str] = []
+    statements: list[str] = []  # clauses about the speaker's present, where level, focus and years are read
     for sentence, is_question in _sentences(text):
-        if not is_question:
-            statements.append(sentence)
-        for mention in _level_mentions(ladder, sentence):
-            if _is_target(sentence, mention):
-                target = target or mention.level
-            elif level is None and not is_question and _is_self(sentence, mention, short):
-                level = mention.level
+        for clause in _clauses(sentence):
+            about_someone_else = OTHER_PERSON.search(clause) and not FIRST_PERSON.search(clause)
+            wish = WISH.search(clause) is not None
+            if not is_question and not about_someone_else and not wish:
+                statements.append(clause)
+            for mention in _level_mentions(ladder, clause):
+                if _is_target(clause, mention) or (wish and not _is_self(clause, mention, False)):
+                    target = target or mention.level
+                elif level is None and not is_question and not about_someone_else and _is_self(clause, mention, short):
+                    level = mention.level
 
-    statement_text = " ".join(statements)
+    statement_text = ". ".join(statements)
     if level is None:
         if MANAGES_TEAMS.search(statement_text):
             level = "Senior Engineering Manager"
@@ -230,10 +248,12 @@ def read_profile(text: str, ladder: Ladder) -> Profile:
             level = "Lead"
 
     years: float | None = None
-    found_years = YEARS.search(statement_text)
-    if found_years:
-        years = _number(found_years.group(1))
-    elif DECADE.search(statement_text):
+    for found in YEARS.finditer(statement_text):
+        # "in two years" is a horizon, not experience.
+        if not re.search(r"\b(?:in|within|next|after|for the next)\s+$", statement_text[: found.start()]):
+            years = _number(found.group(1))
+            break
+    if years is None and DECADE.search(statement_text):
         years = 10.0
 
     track: str | None = None

@@ -25,7 +25,9 @@ def build_index(
     return open_index(settings.index_dir, settings.all_knowledge_dirs(), embeddings, progress)
 
 
-def build_retriever(index: KnowledgeIndex, mode: Mode = "hybrid", config: RetrievalConfig | None = None) -> HybridRetriever:
+def build_retriever(
+    index: KnowledgeIndex, mode: Mode = "hybrid", config: RetrievalConfig | None = None
+) -> HybridRetriever:
     """The project's retriever: queries expanded with canonical level names and the corpus's own words."""
     ladder = load_ladder()
     return HybridRetriever(index, mode=mode, config=config, expand=lambda query: expand_query(query, ladder))

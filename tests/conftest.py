@@ -1,0 +1,82 @@
+"""Shared fixtures: every test gets its own data directory and no provider settings from the developer's shell;
+tests of real parts share one real embedding model and one real Chroma index of the real corpus."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from coach.settings import KNOWLEDGE_DIR, Settings, load_settings
+
+PROVIDER_VARIABLES = (
+    "COACH_LLM",
+    "COACH_LLM_BASE_URL",
+    "COACH_LLM_TIMEOUT",
+    "COACH_KNOWLEDGE_DIRS",
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "ANTHROPIC_API_KEY",
+    "OLLAMA_HOST",
+)
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    data_dir = tmp_path / "data"
+    monkeypatch.setenv("COACH_DATA_DIR", str(data_dir))
+    for name in PROVIDER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def embeddings():
+    from coach.embeddings import load_embeddings
+
+    return load_embeddings()
+
+
+@pytest.fixture(scope="session")
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared-data")
+
+
+@pytest.fixture(scope="session")
+def real_index(embeddings, shared_data_dir: Path):
+    """The real corpus in a real Chroma directory, embedded with the real model, built once per run."""
+    from coach.index import open_index
+
+    index, report = open_index(shared_data_dir / "index", (KNOWLEDGE_DIR,), embeddings)
+    assert report.total_chunks > 300
+    return index
+
+
+@pytest.fixture(scope="session")
+def ladder():
+    from coach.ladder import load_ladder
+
+    return load_ladder()
+
+
+@pytest.fixture(scope="session")
+def engine(real_index):
+    from coach.resources import build_coach
+
+    return build_coach(real_index)
+
+
+@pytest.fixture
+def cli_env(shared_data_dir: Path, real_index) -> dict[str, str]:
+    """Environment for `coach` subprocesses that reuse the already built index."""
+    env = {key: value for key, value in os.environ.items() if key not in PROVIDER_VARIABLES}
+    env["COACH_DATA_DIR"] = str(shared_data_dir)
+    return env
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return load_settings()
