@@ -14,7 +14,7 @@ from coach.ladder import Ladder, Level
 from coach.profile import Profile
 from coach.retrieval import Retrieved
 
-SNIPPET_CHARS = 600
+SNIPPET_CHARS = 1500  # a whole chunk: the snippet is also what a configured model reads
 MIN_SIMILARITY = 0.32  # below this the best dense match is off-topic (measured on out-of-scope questions)
 RELATIVE_CUTOFF = 0.75  # sections scoring below this share of the best one are not used
 STOPWORDS = frozenset(

@@ -105,10 +105,18 @@ def _coach(args: argparse.Namespace):
     from coach.settings import load_settings
 
     settings = load_settings()
+    writer = build_writer_or_none(settings)
     index, report = build_index(settings, progress=_progress_bar())
     for problem in report.problems:
         _notice(f"skipped {problem}")
-    return build_coach(index), index
+    return build_coach(index, writer), index
+
+
+def build_writer_or_none(settings):
+    """Fail fast, before the index loads, when the configured model cannot be set up."""
+    from coach.resources import build_writer
+
+    return build_writer(settings)
 
 
 # -- sub-commands -----------------------------------------------------------------------------------------------
@@ -145,7 +153,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     failed = 0
     for question in questions:
         try:
-            reply = engine.reply(question, profile)
+            stream = engine.respond(question, profile)
         except CoachError as error:
             if args.question != "-":
                 raise
@@ -153,9 +161,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _emit_json({"error": str(error), "question": question[:200]}) if args.json else _notice(f"error: {error}")
             continue
         if args.json:
-            _emit_json(reply.as_dict())
+            _emit_json(stream.result().as_dict())
         else:
-            print(reply.answer)
+            for chunk in stream:  # printed as the model writes it
+                sys.stdout.write(chunk)
+                sys.stdout.flush()
+            reply = stream.result()
+            print()
             if reply.sources:
                 print("\nSources:")
                 for number, source in enumerate(reply.sources, 1):
@@ -187,6 +199,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from coach.plans import build_plan
+    from coach.profile import Profile
 
     level = _level(args.level, "--level")
     focus = _focus(args.focus)
@@ -194,6 +207,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
     assert level is not None and focus is not None
     engine, _ = _coach(args)
     plan = build_plan(engine.ladder, engine.retriever, level, focus, target)
+    if engine.writer is not None:
+        plan, notice = engine.writer.write_plan(plan, Profile(level=level, focus=focus, target=plan.target))
+        if notice:
+            _notice(f"notice: {notice}")
     if args.json:
         _emit_json(plan.as_dict())
     else:
@@ -204,14 +221,21 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def cmd_brag(args: argparse.Namespace) -> int:
     from coach.brag import draft_entries, render_markdown
     from coach.conversation import clean_message
+    from coach.profile import Profile
+    from coach.settings import load_settings
 
-    _level(args.level, "--level")
+    level = _level(args.level, "--level")
     text = clean_message(_text_argument(args.text))
-    entries = draft_entries(text, _ladder())
+    writer = build_writer_or_none(load_settings())
+    entries = tuple(draft_entries(text, _ladder()))
+    if writer is not None:
+        entries, notice = writer.write_brag(entries, Profile(level=level))
+        if notice:
+            _notice(f"notice: {notice}")
     if args.json:
-        _emit_json({"entries": [entry.as_dict() for entry in entries], "markdown": render_markdown(entries)})
+        _emit_json({"entries": [entry.as_dict() for entry in entries], "markdown": render_markdown(list(entries))})
     else:
-        print(render_markdown(entries))
+        print(render_markdown(list(entries)))
     return 0
 
 

@@ -8,6 +8,8 @@ from coach.answers import Source, list_items, relevant, terms, to_source
 from coach.ladder import Ladder, Level
 from coach.retrieval import HybridRetriever, Retrieved
 
+KEY_DIFFERENCES = "**Key differences**"
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -15,6 +17,7 @@ class Comparison:
     rows: tuple[dict[str, str], ...]
     summary: str
     sources: tuple[Source, ...]
+    table: str  # the ladder's side-by-side table, with its title
     markdown: str
 
     def as_dict(self) -> dict[str, object]:
@@ -74,13 +77,16 @@ def compare_roles(ladder: Ladder, retriever: HybridRetriever, role_a: str, role_
 
     header = f"| Dimension | {first.name} | {second.name} |\n|---|---|---|"
     table = "\n".join(f"| {row['dimension']} | {row[first.name]} | {row[second.name]} |" for row in rows)
-    markdown = f"**{first.name} vs {second.name}**\n\n{header}\n{table}\n\n"
-    markdown += f"**Key differences**\n{summary}" if summary else ""
-    markdown += f"\n\n*Table: the career ladder ({first.name}: {first.summary} {second.name}: {second.summary})*"
+    table_markdown = (
+        f"**{first.name} vs {second.name}**\n\n{header}\n{table}\n\n"
+        f"*Table: the career ladder ({first.name}: {first.summary} {second.name}: {second.summary})*"
+    )
+    markdown = table_markdown + (f"\n\n{KEY_DIFFERENCES}\n{summary}" if summary else "")
     return Comparison(
         roles=(first.name, second.name),
         rows=tuple(rows),
         summary=summary,
         sources=tuple(to_source(item) for item in used),
+        table=table_markdown,
         markdown=markdown.strip(),
     )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from coach.answers import Source, compose_answer, follow_up_for
 from coach.brag import BragEntry, draft_entries, render_markdown
-from coach.compare import Comparison, compare_roles
+from coach.compare import KEY_DIFFERENCES, Comparison, compare_roles
 from coach.errors import CoachError
 from coach.intents import Intent, route
 from coach.ladder import Ladder
 from coach.plans import Plan, build_plan
 from coach.profile import Profile, read_profile
 from coach.retrieval import HybridRetriever
+
+if TYPE_CHECKING:
+    from coach.generation import LlmWriter
 
 MAX_MESSAGE_CHARS = 20_000
 
@@ -53,6 +57,37 @@ class Reply:
         }
 
 
+class ReplyStream:
+    """Text chunks as they are written (iterate it), then the final `reply` once iteration has finished."""
+
+    def __init__(self, produce: Callable[[], Iterator[str | Reply]]) -> None:
+        self._produce = produce
+        self.reply: Reply | None = None
+
+    @classmethod
+    def of(cls, reply: Reply) -> ReplyStream:
+        def produce() -> Iterator[str | Reply]:
+            yield reply.answer
+            yield reply
+
+        return cls(produce)
+
+    def __iter__(self) -> Iterator[str]:
+        for item in self._produce():
+            if isinstance(item, Reply):
+                self.reply = item
+            else:
+                yield item
+
+    def result(self) -> Reply:
+        """Run the stream to the end (if nobody iterated it) and return the final reply."""
+        if self.reply is None:
+            for _ in self:
+                pass
+        assert self.reply is not None
+        return self.reply
+
+
 def clean_message(message: str) -> str:
     """Strip control characters (keeping newlines and tabs) and reject what cannot be answered."""
     cleaned = "".join(ch for ch in message if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127)).strip()
@@ -83,12 +118,51 @@ def describe_profile(profile: Profile, ladder: Ladder) -> str:
 class Coach:
     """The grounded engine. It holds only read-only resources, so one instance serves every session."""
 
-    def __init__(self, ladder: Ladder, retriever: HybridRetriever) -> None:
+    def __init__(self, ladder: Ladder, retriever: HybridRetriever, writer: LlmWriter | None = None) -> None:
         self.ladder = ladder
         self.retriever = retriever
+        self.writer = writer
 
     def reply(self, message: str, profile: Profile, history: Sequence[Turn] = ()) -> Reply:
+        return self.respond(message, profile, history).result()
+
+    def respond(self, message: str, profile: Profile, history: Sequence[Turn] = ()) -> ReplyStream:
+        """The reply as a stream: the model's words as they come when one is configured, else the offline reply.
+
+        Bad input raises InputError here, before anything streams, so the caller can keep the user's text."""
         text = clean_message(message)
+        offline = self.offline_reply(text, profile)
+        writer = self.writer
+        if writer is None:
+            return ReplyStream.of(offline)
+        turns = [(turn.role, turn.content) for turn in history]
+        comparison = offline.comparison
+        if (offline.intent == "question" and offline.sources) or (comparison is not None and comparison.sources):
+            # A comparison keeps the ladder's table; the model writes the differences from the same sources.
+            lead = f"{comparison.table}\n\n{KEY_DIFFERENCES}\n" if comparison is not None else ""
+            fallback = comparison.summary if comparison is not None else offline.answer
+
+            def produce_answer() -> Iterator[str | Reply]:
+                if lead:
+                    yield lead
+                context = {"sources": offline.sources, "profile": offline.profile}
+                for item in writer.stream_answer(text, fallback, context, turns):
+                    if isinstance(item, tuple):
+                        answer, notice = item
+                        yield replace(offline, answer=lead + answer, notice=notice)
+                    else:
+                        yield item
+
+            return ReplyStream(produce_answer)
+        if offline.intent == "brag" and offline.entries:
+            entries, notice = writer.write_brag(offline.entries, profile)
+            return ReplyStream.of(replace(offline, entries=entries, answer=brag_answer(entries), notice=notice))
+        if offline.intent == "plan" and offline.plan is not None:
+            plan, notice = writer.write_plan(offline.plan, offline.profile)
+            return ReplyStream.of(replace(offline, plan=plan, answer=plan.markdown, notice=notice))
+        return ReplyStream.of(offline)
+
+    def offline_reply(self, text: str, profile: Profile) -> Reply:
         chosen = route(text, self.ladder)
         if chosen.intent == "brag":
             return self.brag(chosen.body or text, profile)
@@ -135,12 +209,16 @@ class Coach:
         return Reply("\n".join(lines), "profile", profile, follow_up=follow_up_for(profile))
 
     def brag(self, paste: str, profile: Profile) -> Reply:
-        entries = draft_entries(paste, self.ladder)
-        markdown = render_markdown(entries, title="Brag-doc bullets")
-        open_questions = sum(1 for entry in entries if entry.questions)
-        if open_questions:
-            markdown += (
-                f"\n\n{open_questions} of {len(entries)} entries have no number yet; answer the questions under them "
-                "and I'll fold the numbers in. I never add a number you did not give."
-            )
-        return Reply(markdown, "brag", profile, entries=tuple(entries))
+        entries = tuple(draft_entries(paste, self.ladder))
+        return Reply(brag_answer(entries), "brag", profile, entries=entries)
+
+
+def brag_answer(entries: Sequence[BragEntry]) -> str:
+    markdown = render_markdown(list(entries), title="Brag-doc bullets")
+    open_questions = sum(1 for entry in entries if entry.questions)
+    if open_questions:
+        markdown += (
+            f"\n\n{open_questions} of {len(entries)} entries have no number yet; answer the questions under them "
+            "and add the numbers. I never add a number you did not give."
+        )
+    return markdown

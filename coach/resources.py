@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from langchain_core.embeddings import Embeddings
 
 from coach.conversation import Coach
@@ -10,6 +12,9 @@ from coach.ladder import load_ladder
 from coach.profile import expand_query
 from coach.retrieval import HybridRetriever, Mode, RetrievalConfig
 from coach.settings import Settings
+
+if TYPE_CHECKING:
+    from coach.generation import LlmWriter
 
 
 def build_index(
@@ -33,5 +38,14 @@ def build_retriever(
     return HybridRetriever(index, mode=mode, config=config, expand=lambda query: expand_query(query, ladder))
 
 
-def build_coach(index: KnowledgeIndex) -> Coach:
-    return Coach(load_ladder(), build_retriever(index))
+def build_writer(settings: Settings) -> LlmWriter | None:
+    """The LLM writer for the configured model, or None offline; raises ModelSetupError with the fix."""
+    from coach.generation import LlmWriter
+    from coach.llm import load_chat_model
+
+    model = load_chat_model(settings)
+    return None if model is None else LlmWriter(model, settings.llm, settings.llm_timeout)
+
+
+def build_coach(index: KnowledgeIndex, writer: LlmWriter | None = None) -> Coach:
+    return Coach(load_ladder(), build_retriever(index), writer)
