@@ -59,11 +59,8 @@ class Settings:
         return None if self.is_offline else self.llm.split(":", 1)[1]
 
     def all_knowledge_dirs(self) -> tuple[Path, ...]:
-        """The corpus, then extra folders, then the user's uploads (when any exist)."""
-        dirs = [*self.knowledge_dirs]
-        if self.uploads_dir.is_dir() and self.uploads_dir not in dirs:
-            dirs.append(self.uploads_dir)
-        return tuple(dirs)
+        """The corpus, extra folders, then the user's uploaded ladders (a folder that may not exist yet)."""
+        return (*self.knowledge_dirs, self.uploads_dir)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

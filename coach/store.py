@@ -1,0 +1,378 @@
+"""The user's own data: profile, conversations, brag entries and plans, kept locally in SQLite (WAL, versioned schema).
+
+Each workspace (one person's data) is separate; nothing here is shared between workspaces, logged, or sent anywhere.
+A connection is opened per operation, so one store object can serve every Streamlit session and thread.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from coach.brag import BragEntry
+from coach.errors import CoachError
+from coach.profile import Profile
+
+SCHEMA_VERSION = 1
+EXPORT_FORMAT = "career-coach-export"
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        profile TEXT NOT NULL DEFAULT '{}',
+        conversation INTEGER NOT NULL DEFAULT 1,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE TABLE messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        conversation INTEGER NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
+        content TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX messages_by_workspace ON messages(workspace, conversation, id);
+    CREATE TABLE brag_entries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        original TEXT NOT NULL,
+        bullet TEXT NOT NULL,
+        competencies TEXT NOT NULL,
+        questions TEXT NOT NULL,
+        scope TEXT,
+        level TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    CREATE INDEX brag_by_workspace ON brag_entries(workspace, id);
+    CREATE TABLE plans (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+        plan TEXT NOT NULL,
+        created_at REAL NOT NULL
+    );
+    """,
+}
+
+
+class StoreError(CoachError):
+    """The user data file cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class StoredMessage:
+    id: int
+    role: str
+    content: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StoredEntry:
+    id: int
+    entry: BragEntry
+
+
+def new_workspace_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _entry_from_row(row: sqlite3.Row) -> StoredEntry:
+    return StoredEntry(
+        row["id"],
+        BragEntry(
+            original=row["original"],
+            bullet=row["bullet"],
+            competencies=tuple(json.loads(row["competencies"])),
+            questions=tuple(json.loads(row["questions"])),
+            scope=row["scope"],
+            level=row["level"],
+        ),
+    )
+
+
+class UserStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._migrated = False
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StoreError(
+                f"Cannot open your data at {self.path} ({error}); check the folder's permissions."
+            ) from None
+        connection.row_factory = sqlite3.Row
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")  # a committed entry survives a crash
+            connection.execute("PRAGMA foreign_keys=ON")
+            if not self._migrated:
+                self._migrate(connection)
+            yield connection
+        except sqlite3.DatabaseError as error:
+            raise StoreError(
+                f"Your data file {self.path} cannot be read ({error}). Restore it from an export, or move it aside "
+                "to start afresh."
+            ) from None
+        finally:
+            connection.close()
+
+    def _migrate(self, connection: sqlite3.Connection) -> None:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer Career Coach (schema {version}); upgrade the app.")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            # One transaction per step: the schema and its version number change together or not at all.
+            connection.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[target]}\nPRAGMA user_version={target};\nCOMMIT;")
+        self._migrated = True
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+
+    # -- workspaces and profile ------------------------------------------------------------------------------------
+
+    def ensure_workspace(self, workspace: str) -> None:
+        now = time.time()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO workspaces (id, created_at, updated_at) VALUES (?, ?, ?)", (workspace, now, now)
+            )
+
+    def latest_workspace(self) -> str | None:
+        """The workspace used most recently, so reopening the app continues where the person left off."""
+        if not self.path.exists():
+            return None
+        with self._connect() as db:
+            row = db.execute("SELECT id FROM workspaces ORDER BY updated_at DESC LIMIT 1").fetchone()
+        return row["id"] if row else None
+
+    def load_profile(self, workspace: str) -> Profile:
+        with self._connect() as db:
+            row = db.execute("SELECT profile FROM workspaces WHERE id = ?", (workspace,)).fetchone()
+        return Profile(**json.loads(row["profile"])) if row else Profile()
+
+    def save_profile(self, workspace: str, profile: Profile) -> None:
+        self.ensure_workspace(workspace)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE workspaces SET profile = ?, updated_at = ? WHERE id = ?",
+                (json.dumps(profile.as_dict()), time.time(), workspace),
+            )
+
+    # -- conversation ------------------------------------------------------------------------------------------
+
+    def current_conversation(self, workspace: str) -> int:
+        with self._connect() as db:
+            row = db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()
+        return int(row["conversation"]) if row else 1
+
+    def new_conversation(self, workspace: str) -> int:
+        self.ensure_workspace(workspace)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE workspaces SET conversation = conversation + 1, updated_at = ? WHERE id = ?",
+                (time.time(), workspace),
+            )
+            return int(db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()[0])
+
+    def add_message(self, workspace: str, role: str, content: str, payload: dict[str, Any] | None = None) -> int:
+        self.ensure_workspace(workspace)
+        now = time.time()
+        with self._transaction() as db:
+            conversation = db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()[0]
+            cursor = db.execute(
+                "INSERT INTO messages (workspace, conversation, role, content, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                (workspace, conversation, role, content, json.dumps(payload or {}), now),
+            )
+            db.execute("UPDATE workspaces SET updated_at = ? WHERE id = ?", (now, workspace))
+            return int(cursor.lastrowid or 0)
+
+    def update_payload(self, workspace: str, message_id: int, payload: dict[str, Any]) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE messages SET payload = ? WHERE id = ? AND workspace = ?",
+                (json.dumps(payload), message_id, workspace),
+            )
+
+    def messages(self, workspace: str) -> list[StoredMessage]:
+        """The current conversation, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT m.id, m.role, m.content, m.payload FROM messages m JOIN workspaces w ON w.id = m.workspace "
+                "WHERE m.workspace = ? AND m.conversation = w.conversation ORDER BY m.id",
+                (workspace,),
+            ).fetchall()
+        return [StoredMessage(row["id"], row["role"], row["content"], json.loads(row["payload"])) for row in rows]
+
+    # -- brag document --------------------------------------------------------------------------------------------
+
+    def add_entries(self, workspace: str, entries: Sequence[BragEntry]) -> list[int]:
+        """Each entry in its own transaction: a crash loses at most the entry being written."""
+        self.ensure_workspace(workspace)
+        ids = []
+        for entry in entries:
+            now = time.time()
+            with self._transaction() as db:
+                cursor = db.execute(
+                    "INSERT INTO brag_entries (workspace, original, bullet, competencies, questions, scope, level, "
+                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        workspace,
+                        entry.original,
+                        entry.bullet,
+                        json.dumps(list(entry.competencies)),
+                        json.dumps(list(entry.questions)),
+                        entry.scope,
+                        entry.level,
+                        now,
+                        now,
+                    ),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+        return ids
+
+    def entries(self, workspace: str) -> list[StoredEntry]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM brag_entries WHERE workspace = ? ORDER BY id", (workspace,)).fetchall()
+        return [_entry_from_row(row) for row in rows]
+
+    def update_entry(self, workspace: str, entry_id: int, bullet: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE brag_entries SET bullet = ?, updated_at = ? WHERE id = ? AND workspace = ?",
+                (bullet, time.time(), entry_id, workspace),
+            )
+
+    def remove_entry(self, workspace: str, entry_id: int) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM brag_entries WHERE id = ? AND workspace = ?", (entry_id, workspace))
+
+    # -- plans ----------------------------------------------------------------------------------------------------
+
+    def save_plan(self, workspace: str, plan: dict[str, Any]) -> None:
+        self.ensure_workspace(workspace)
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO plans (workspace, plan, created_at) VALUES (?, ?, ?)",
+                (workspace, json.dumps(plan), time.time()),
+            )
+
+    def latest_plan(self, workspace: str) -> dict[str, Any] | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT plan FROM plans WHERE workspace = ? ORDER BY id DESC LIMIT 1", (workspace,)
+            ).fetchone()
+        return json.loads(row["plan"]) if row else None
+
+    # -- export, import, delete -------------------------------------------------------------------------------------
+
+    def export_workspace(self, workspace: str) -> dict[str, Any]:
+        """Everything stored for one workspace, as plain JSON-ready data."""
+        with self._connect() as db:
+            head = db.execute("SELECT * FROM workspaces WHERE id = ?", (workspace,)).fetchone()
+            messages = db.execute(
+                "SELECT conversation, role, content, payload, created_at FROM messages WHERE workspace = ? ORDER BY id",
+                (workspace,),
+            ).fetchall()
+            entries = db.execute("SELECT * FROM brag_entries WHERE workspace = ? ORDER BY id", (workspace,)).fetchall()
+            plans = db.execute(
+                "SELECT plan, created_at FROM plans WHERE workspace = ? ORDER BY id", (workspace,)
+            ).fetchall()
+        return {
+            "format": EXPORT_FORMAT,
+            "schema": SCHEMA_VERSION,
+            "workspace": {
+                "profile": json.loads(head["profile"]) if head else {},
+                "conversation": head["conversation"] if head else 1,
+                "created_at": head["created_at"] if head else None,
+            },
+            "messages": [{**dict(row), "payload": json.loads(row["payload"])} for row in messages],
+            "brag_entries": [
+                {
+                    **asdict(_entry_from_row(row).entry),
+                    "competencies": json.loads(row["competencies"]),
+                    "questions": json.loads(row["questions"]),
+                    "created_at": row["created_at"],
+                    "updated_at": row["updated_at"],
+                }
+                for row in entries
+            ],
+            "plans": [{"plan": json.loads(row["plan"]), "created_at": row["created_at"]} for row in plans],
+        }
+
+    def import_workspace(self, workspace: str, data: dict[str, Any]) -> None:
+        """Replace a workspace's data with an export; all or nothing."""
+        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+            raise StoreError("That file is not a Career Coach export; choose a file made by 'Export my data'.")
+        if int(data.get("schema", 0)) > SCHEMA_VERSION:
+            raise StoreError("That export comes from a newer Career Coach; upgrade the app to import it.")
+        try:
+            head = data["workspace"]
+            with self._transaction() as db:
+                db.execute("DELETE FROM workspaces WHERE id = ?", (workspace,))
+                now = time.time()
+                db.execute(
+                    "INSERT INTO workspaces (id, profile, conversation, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+                    (workspace, json.dumps(head["profile"]), int(head["conversation"]), head["created_at"] or now, now),
+                )
+                for message in data["messages"]:
+                    db.execute(
+                        "INSERT INTO messages (workspace, conversation, role, content, payload, created_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        (workspace, int(message["conversation"]), message["role"], message["content"],
+                         json.dumps(message["payload"]), message["created_at"]),
+                    )  # fmt: skip
+                for entry in data["brag_entries"]:
+                    db.execute(
+                        "INSERT INTO brag_entries (workspace, original, bullet, competencies, questions, scope, level, "
+                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (workspace, entry["original"], entry["bullet"], json.dumps(entry["competencies"]),
+                         json.dumps(entry["questions"]), entry["scope"], entry["level"], entry["created_at"],
+                         entry["updated_at"]),
+                    )  # fmt: skip
+                for plan in data["plans"]:
+                    db.execute(
+                        "INSERT INTO plans (workspace, plan, created_at) VALUES (?, ?, ?)",
+                        (workspace, json.dumps(plan["plan"]), plan["created_at"]),
+                    )
+        except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as error:
+            raise StoreError(
+                f"That export is incomplete or damaged ({type(error).__name__}: {error}); nothing was changed."
+            ) from None
+
+    def delete_workspace(self, workspace: str) -> None:
+        """Remove the workspace's data; when no workspace is left, the database files themselves go."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM workspaces WHERE id = ?", (workspace,))
+            remaining = db.execute("SELECT COUNT(*) FROM workspaces").fetchone()[0]
+        if remaining:
+            with self._connect() as db:
+                # Deleted rows must not linger in free pages or the write-ahead log.
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                db.execute("VACUUM")
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._migrated = False
