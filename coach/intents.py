@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from coach.ladder import Ladder
-from coach.profile import _level_mentions, normalize, read_focus, read_profile
+from coach.profile import level_mentions, normalize, read_focus, read_profile
 
 Intent = Literal["question", "compare", "plan", "brag", "profile"]
 INTENTS: tuple[Intent, ...] = ("question", "compare", "plan", "brag", "profile")
@@ -64,11 +64,7 @@ def _strip_instruction(text: str) -> str:
 
 
 def _comparison_roles(ladder: Ladder, text: str) -> tuple[str, ...]:
-    roles: list[str] = []
-    for mention in _level_mentions(ladder, text):
-        if mention.level not in roles:
-            roles.append(mention.level)
-    return tuple(roles[:2])
+    return tuple(dict.fromkeys(level_mentions(ladder, text)))[:2]
 
 
 def route(text: str, ladder: Ladder) -> Route:

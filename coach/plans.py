@@ -73,6 +73,12 @@ def load_plan_template(knowledge_dir: Path = KNOWLEDGE_DIR) -> dict:
         return yaml.safe_load(handle)
 
 
+def heading_levels(ladder: Ladder, heading: str) -> set[str]:
+    from coach.profile import level_mentions
+
+    return set(level_mentions(ladder, heading))
+
+
 def default_target(ladder: Ladder, level: str) -> Level:
     above = ladder.next_level(level)
     if above is None:
@@ -132,13 +138,16 @@ def build_plan(
             keys.append((source.path, source.section))
         return f"[{keys.index((source.path, source.section)) + 1}]"
 
-    guide = [
+    candidates = [
         item
         for item in retriever.retrieve(
             f"Practical steps to become a {goal.name} from {current.name}", k=8, levels=(goal.name,)
         )
         if goal.name.lower() in {name.lower() for name in item.chunk.levels}
     ]
+    # A section whose heading names the target ("Practical steps toward Staff") beats one that only lists it among
+    # its levels (a Principal guide is tagged Staff too, but its steps are for a later stage).
+    guide = sorted(candidates, key=lambda item: goal.name not in heading_levels(ladder, item.chunk.section))
     guide_steps: list[str] = []
     for item in guide:
         items = list_items(item.chunk.text)

@@ -301,3 +301,8 @@ def expand_query(text: str, ladder: Ladder) -> str:
         if synonym and synonym not in extra and synonym not in normalized:
             extra.append(synonym)
     return f"{text} ({', '.join(extra)})" if extra else text
+
+
+def level_mentions(ladder: Ladder, text: str) -> list[str]:
+    """Canonical levels named in a text, in order ('Senior Staff' is one level, not Senior and Staff)."""
+    return [mention.level for mention in _level_mentions(ladder, normalize(text))]
