@@ -36,7 +36,7 @@ run: index
 	$(BIN)/streamlit run app.py --server.port 8501
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest
+	scripts/without-network.sh $(BIN)/python -m pytest
 
 lint: $(RUN_STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy coach app.py

@@ -16,6 +16,7 @@ import yaml
 
 from coach.answers import terms
 from coach.errors import CoachError
+from coach.injection import looks_like_instruction
 from coach.ladder import Ladder
 from coach.settings import KNOWLEDGE_DIR
 
@@ -238,7 +239,8 @@ def scope_for(text: str, rules: BragRules) -> tuple[str | None, str | None]:
 
 def draft_entries(paste: str, ladder: Ladder, rules: BragRules | None = None) -> list[BragEntry]:
     rules = rules or load_rules()
-    entries = split_entries(paste)
+    # A line that addresses an AI ("ignore previous instructions and ...") is not an accomplishment.
+    entries = [entry for entry in split_entries(paste) if not looks_like_instruction(entry)]
     if not entries:
         raise BragError("Paste at least one accomplishment, one per line or as a list.")
     drafted = []

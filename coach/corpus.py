@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from coach.errors import CoachError
+from coach.injection import strip_hidden, strip_instructions
 from coach.settings import PROJECT_ROOT
 
 MAX_CHUNK_CHARS = 1500
@@ -76,7 +77,7 @@ def _as_tuple(value: object) -> tuple[str, ...]:
 
 def parse_document(text: str, path: str) -> Document:
     """Split front matter from body; raise CorpusError with a fix when the front matter is unusable."""
-    text = text.lstrip("\ufeff").replace("\x00", "")
+    text = strip_hidden(text.lstrip("\ufeff").replace("\x00", ""))
     match = FRONT_MATTER.match(text)
     meta: dict = {}
     body = text
@@ -119,7 +120,8 @@ def chunk_document(document: Document) -> list[Chunk]:
         headings = tuple(piece.metadata[key] for _, key in HEADINGS if piece.metadata.get(key))
         section = headings[-1] if headings else document.title
         # The header splitter joins lines with markdown hard breaks ("  \n"); the file has plain newlines.
-        content = re.sub(r"[ \t]+\n", "\n", piece.page_content)
+        # Sentences addressed to an AI (planted in an uploaded ladder, say) are not guidance: they are never indexed.
+        content = strip_instructions(re.sub(r"[ \t]+\n", "\n", piece.page_content))
         for part, text in enumerate(size_splitter.split_text(content)):
             text = text.strip()
             if not text:
