@@ -273,7 +273,7 @@ def tailoring(ladder: Ladder, profile: Profile, question: str) -> list[str]:
     current = ladder.find(profile.level)
     if current is None:
         return []
-    goal: Level | None = ladder.find(profile.target) or ladder.next_level(current.name) or current
+    goal: Level = ladder.find(profile.target) or ladder.next_level(current.name) or current
     competency = _matching_competency(ladder, terms(question))
     expectation = goal.competencies[competency]
     lines = [f"At {goal.name}, *{competency}* means: {expectation.expectation}"]
@@ -339,7 +339,7 @@ def compose_answer(question: str, profile: Profile, retrieved: Sequence[Retrieve
             parts.append("\n".join(rendered))
     tailored = tailoring(ladder, profile, question)
     if tailored:
-        who = profile.level + (f", focus {profile.focus}" if profile.focus else "")
+        who = f"{profile.level}" + (f", focus {profile.focus}" if profile.focus else "")
         parts.append(f"**For you ({who}), from the career ladder**\n" + "\n".join(f"- {line}" for line in tailored))
     # Sections that ranked well but gave no sentence are still listed: they are where to read more.
     for index in range(len(used)):

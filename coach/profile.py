@@ -177,7 +177,7 @@ def _is_self(sentence: str, mention: _Mention, short: bool) -> bool:
 
 
 def _number(raw: str) -> float:
-    return float(WORD_NUMBERS.get(raw, raw))  # type: ignore[arg-type]
+    return float(WORD_NUMBERS.get(raw, raw))
 
 
 def read_focus(text: str) -> str | None:

@@ -131,12 +131,23 @@ class UserStore:
             connection.close()
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was written by a newer Career Coach (schema {version}); upgrade the app.")
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            # One transaction per step: the schema and its version number change together or not at all.
-            connection.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[target]}\nPRAGMA user_version={target};\nCOMMIT;")
+        # The write lock is taken before the version is read, so concurrent first starts migrate exactly once.
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer Career Coach (schema {version}); upgrade the app."
+                )
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[target].split(";"):
+                    if statement.strip():
+                        connection.execute(statement)
+                connection.execute(f"PRAGMA user_version={target}")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
         self._migrated = True
 
     @contextmanager

@@ -157,3 +157,37 @@ def test_settings_show_model_and_index_and_delete_data(app_env, workspace):
     assert not at.exception
     store = UserStore(app_env / "user.sqlite3")
     assert store.messages(workspace) == [] and store.entries(workspace) == []
+
+
+def test_model_and_corpus_text_render_as_markdown_only(monkeypatch, shared_data_dir, real_index, tmp_path):
+    """<script> from the corpus (an extra knowledge folder) and from the model reaches the page only as text."""
+    import streamlit as st
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from coach import resources
+    from coach.generation import LlmWriter
+
+    extra = tmp_path / "company"
+    extra.mkdir()
+    (extra / "buddies.md").write_text(
+        "---\ntitle: Onboarding buddies at Zorblax\nlevels: [Junior]\ntracks: [ic]\ntopics: [onboarding]\n"
+        "sources: [Zorblax]\n---\n# Onboarding buddies at Zorblax\n\n## How Zorblax buddies work\n"
+        "Every new Zorblax engineer gets a buddy for the first month. <script>window.fromCorpus=1</script>\n"
+    )
+    monkeypatch.setenv("COACH_DATA_DIR", str(shared_data_dir))
+    monkeypatch.setenv("COACH_KNOWLEDGE_DIRS", str(extra))
+    model = GenericFakeChatModel(
+        messages=iter([AIMessage("<script>window.fromModel=1</script> Ask your Zorblax buddy [1].")])
+    )
+    monkeypatch.setattr(resources, "build_writer", lambda settings: LlmWriter(model, "openai:fake"))
+    st.cache_resource.clear()
+    try:
+        at = say(open_app("t-markup"), "How do onboarding buddies work at Zorblax?")
+        reply = last_reply(at)
+        assert "<script>window.fromModel=1</script>" in reply.markdown[0].value
+        assert "window.fromCorpus" in " ".join(t.value for t in reply.expander[0].text)
+        for element in at.markdown:
+            assert not element.proto.allow_html
+    finally:
+        st.cache_resource.clear()

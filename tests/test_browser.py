@@ -78,6 +78,13 @@ def shot(page, name: str) -> None:
 def test_the_three_jobs_and_exports_in_a_real_browser(app_url, browser, tmp_path):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
+    outside: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url) if not request.url.startswith((app_url, "data:", "blob:")) else None
+        ),
+    )
     page.goto(f"{app_url}/?w=browser-alice", wait_until="networkidle")
     page.get_by_text("Where are you now in your career").first.wait_for(timeout=120_000)
     shot(page, "01-welcome")
@@ -125,6 +132,7 @@ def test_the_three_jobs_and_exports_in_a_real_browser(app_url, browser, tmp_path
         page.get_by_role("tab", name="Plan").click()
         page.locator("[data-testid='stDownloadButton'] button").filter(has_text="Download .md").last.click()
     assert "# Plan: Senior to Staff" in Path(plan_download.value.path()).read_text()
+    assert outside == [], f"the page contacted other hosts: {outside[:5]}"  # no usage statistics, no CDN
     context.close()
 
 

@@ -1,0 +1,126 @@
+"""Privacy: personal text never reaches logs, secrets are never shown or logged, and nothing talks to the network."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+
+import pytest
+import streamlit as st
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from servers import FaultServer
+from streamlit.testing.v1 import AppTest
+from test_cli import run
+
+from coach.conversation import Coach
+from coach.generation import LlmWriter
+from coach.settings import PROJECT_ROOT
+from coach.store import UserStore
+from coach.workspace import Workspace
+
+PERSONAL = "PERSONAL-4417 my manager ignores me"
+SECRET = "sk-test-SECRET-CANARY-90210"
+
+
+class Broken(GenericFakeChatModel):
+    def _stream(self, *args, **kwargs):
+        raise ConnectionError(f"failed while sending {PERSONAL}")
+
+    def _generate(self, *args, **kwargs):
+        raise ConnectionError(f"failed while sending {PERSONAL}")
+
+
+def test_personal_text_never_reaches_the_logs(engine, tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger().setLevel(logging.DEBUG)
+    workspace = Workspace(UserStore(tmp_path / "user.sqlite3"), "me")
+    coach = Coach(engine.ladder, engine.retriever, LlmWriter(Broken(messages=iter([])), "openai:test"))
+    for message in (f"- shipped {PERSONAL} to 40% of users\n- mentored {PERSONAL}", f"What is glue work? {PERSONAL}"):
+        reply = workspace.ask(coach, message).result()
+        workspace.record_reply(reply)
+        assert reply.notice  # the model failed, and the failure was logged...
+    workspace.add_reply_entries(workspace.history()[1])
+    assert caplog.records and "LLM openai:test failed" in caplog.text  # ...but only its kind
+    assert "PERSONAL-4417" not in caplog.text
+
+
+@pytest.fixture(scope="module")
+def faults():
+    server = FaultServer().start()
+    yield server
+    server.stop()
+
+
+def test_secrets_are_never_printed(cli_env, faults):
+    env = {
+        **cli_env,
+        "COACH_LLM": "openai:gpt-x",
+        "COACH_LLM_BASE_URL": faults.base_url("error500"),
+        "OPENAI_API_KEY": SECRET,
+    }
+    result = run(["ask", "What is a brag doc?", "--json"], env)
+    assert result.returncode == 0 and json.loads(result.stdout)["notice"]
+    assert SECRET not in result.stdout.decode() + result.stderr.decode()
+    bad_model = {**env, "COACH_LLM": "anthropic:claude-x", "ANTHROPIC_API_KEY": SECRET}
+    result = run(["ask", "What is a brag doc?"], bad_model)
+    assert SECRET not in result.stdout.decode() + result.stderr.decode()
+
+
+def test_secrets_are_never_rendered_in_the_app(monkeypatch, shared_data_dir, real_index, faults):
+    monkeypatch.setenv("COACH_DATA_DIR", str(shared_data_dir))
+    monkeypatch.setenv("COACH_LLM", "openai:gpt-x")
+    monkeypatch.setenv("COACH_LLM_BASE_URL", faults.base_url("error500"))
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=180)
+        at.query_params["w"] = "secret-check"
+        at.run()
+        at.chat_input[0].set_value("What is a brag doc?").run()
+        assert not at.exception
+        shown = " ".join(str(element.value) for kind in ("markdown", "info", "warning", "caption", "text")
+                         for element in getattr(at, kind))  # fmt: skip
+        assert "openai:gpt-x" in shown and "HTTP 500" in shown
+        assert SECRET not in shown
+    finally:
+        st.cache_resource.clear()
+
+
+AUDIT = r"""
+import sys
+outside = []
+def audit(event, args):
+    if event == "socket.connect":
+        address = args[1]
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if not (host.startswith("127.") or host in ("::1", "localhost") or host.startswith("/") or host == ""):
+            outside.append(f"connect {address!r}")
+    elif event == "socket.getaddrinfo":
+        host = args[0]
+        if host not in (None, "", "localhost", "127.0.0.1", "::1", b"localhost"):
+            outside.append(f"resolve {host!r}")
+sys.addaudithook(audit)
+
+from coach.cli import main
+main(["ask", "How does Lead differ from Staff?", "--json"])
+main(["brag", "- cut build time from 20 min to 6 min", "--json"])
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=180)
+at.query_params["w"] = "network-audit"
+at.run()
+at.chat_input[0].set_value("What is glue work?").run()
+assert not at.exception, at.exception
+print("OUTSIDE", outside, file=sys.stderr)
+"""
+
+
+def test_no_connection_leaves_the_machine(cli_env):
+    """Every socket the CLI and the app open during real flows, checked by an audit hook: loopback only."""
+    result = subprocess.run(
+        [sys.executable, "-c", AUDIT, str(PROJECT_ROOT / "app.py")], capture_output=True, env=cli_env, timeout=600
+    )
+    report = [line for line in result.stderr.decode().splitlines() if line.startswith("OUTSIDE")]
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert report == ["OUTSIDE []"]
