@@ -36,6 +36,7 @@ run: index
 	$(BIN)/streamlit run app.py --server.port 8501
 
 test: $(TEST_STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy coach app.py
 	scripts/without-network.sh $(BIN)/python -m pytest
 
 lint: $(RUN_STAMP)
