@@ -124,12 +124,20 @@ def split_entries(paste: str) -> list[str]:
 
 def _lead_with_verb(text: str, rules: BragRules) -> str:
     text = SUBJECT.sub("", text, count=1)
+    # "mentoring: onboarded 3 new hires" -> the label goes when a verb follows it.
+    label = re.match(r"^[\w -]{1,25}:\s+(?P<rest>\S.*)$", text)
+    if label and label.group("rest").split(" ", 1)[0].lower().strip(",.;") in {*rules.past, *rules.gerund}:
+        text = label.group("rest")
     lowered = text.lower()
     for weak in sorted(rules.weak_openings, key=len, reverse=True):
         if re.match(rf"{re.escape(weak)}\b", lowered):
             replacement = rules.weak_openings[weak]
             rest = text[len(weak) :].lstrip()
-            return _lead_with_verb(rest, rules) if not replacement else f"{replacement} {rest}".strip()
+            following = rest.split(" ", 1)[0].lower()
+            # "was responsible for migrating X" says what was done: "Migrated X".
+            if not replacement or (following.endswith("ing") and following in rules.past):
+                return _lead_with_verb(rest, rules)
+            return f"{replacement} {rest}".strip()
     turned = _turn_around(text, rules)
     if turned is not None:
         return turned
@@ -180,6 +188,8 @@ def _polish(text: str, rules: BragRules) -> str:
         lambda m: f", {rules.gerund[m.group(1).lower()]}" if m.group(1).lower() in rules.gerund else m.group(0),
         text,
     )
+    # A sentence inside the bullet starts with a capital too ("... on-call. Fixed ...").
+    text = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
     return text[:1].upper() + text[1:]
 
 

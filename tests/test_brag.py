@@ -40,6 +40,9 @@ def test_plain_lines_are_entries():
         ("building a CLI to automate release notes", "Built a CLI to automate release notes"),
         ("test coverage increased from 45% to 80%", "Increased test coverage from 45% to 80%"),
         ("onboarding docs for the payments team", "Delivered onboarding docs for the payments team"),
+        ("was responsible for migrating 14 services to GitHub Actions", "Migrated 14 services to GitHub Actions"),
+        ("mentoring: onboarded 3 new hires", "Onboarded 3 new hires"),
+        ("Helped with on-call. fixed a bunch of alerts", "Contributed to on-call. Fixed a bunch of alerts"),
     ],
 )  # fmt: skip
 def test_rewrite_leads_with_a_strong_past_tense_verb(original, bullet):
