@@ -124,3 +124,53 @@ def test_no_connection_leaves_the_machine(cli_env):
     report = [line for line in result.stderr.decode().splitlines() if line.startswith("OUTSIDE")]
     assert result.returncode == 0, result.stderr.decode()[-2000:]
     assert report == ["OUTSIDE []"]
+
+
+SERVER_AUDIT = r"""
+import sys
+def audit(event, args):
+    if event == "socket.connect":
+        address = args[1]
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if not (host.startswith("127.") or host in ("::1", "localhost") or host.startswith("/") or host == ""):
+            print(f"OUTSIDE connect {address!r}", file=sys.stderr, flush=True)
+    elif event == "socket.getaddrinfo" and args[0] not in (None, "", "localhost", "127.0.0.1", "::1"):
+        print(f"OUTSIDE resolve {args[0]!r}", file=sys.stderr, flush=True)
+sys.addaudithook(audit)
+from streamlit.web.cli import main
+sys.argv = ["streamlit", "run", sys.argv[1], "--server.port", sys.argv[2]]
+main()
+"""
+
+
+def test_the_app_server_contacts_nothing_outside(cli_env, tmp_path):
+    """`streamlit run` with the project's config, audited from start to a served page: loopback only."""
+    import time
+    import urllib.request
+
+    from servers import free_port
+
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-c", SERVER_AUDIT, str(PROJECT_ROOT / "app.py"), str(port)],
+            cwd=PROJECT_ROOT, env=cli_env, stdout=subprocess.DEVNULL, stderr=stderr,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                try:
+                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=1) as response:
+                        if response.read() == b"ok":
+                            break
+                except OSError:
+                    time.sleep(0.3)
+            with urllib.request.urlopen(f"http://localhost:{port}/", timeout=10) as response:
+                assert response.status == 200
+            time.sleep(2)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    text = log.read_text()
+    assert "OUTSIDE" not in text, [line for line in text.splitlines() if "OUTSIDE" in line][:5]
