@@ -101,22 +101,15 @@ def _progress_bar() -> Callable[[int, int, str], None]:
 
 
 def _coach(args: argparse.Namespace):
-    from coach.resources import build_coach, build_index
+    from coach.resources import build_coach, build_index, build_writer
     from coach.settings import load_settings
 
     settings = load_settings()
-    writer = build_writer_or_none(settings)
+    writer = build_writer(settings)  # fails fast, before the index loads, when the model cannot be set up
     index, report = build_index(settings, progress=_progress_bar())
     for problem in report.problems:
         _notice(f"skipped {problem}")
     return build_coach(index, writer), index
-
-
-def build_writer_or_none(settings):
-    """Fail fast, before the index loads, when the configured model cannot be set up."""
-    from coach.resources import build_writer
-
-    return build_writer(settings)
 
 
 # -- sub-commands -----------------------------------------------------------------------------------------------
@@ -222,11 +215,12 @@ def cmd_brag(args: argparse.Namespace) -> int:
     from coach.brag import draft_entries, render_markdown
     from coach.conversation import clean_message
     from coach.profile import Profile
+    from coach.resources import build_writer
     from coach.settings import load_settings
 
     level = _level(args.level, "--level")
     text = clean_message(_text_argument(args.text))
-    writer = build_writer_or_none(load_settings())
+    writer = build_writer(load_settings())
     entries = tuple(draft_entries(text, _ladder()))
     if writer is not None:
         entries, notice = writer.write_brag(entries, Profile(level=level))

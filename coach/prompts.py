@@ -42,7 +42,7 @@ def defang(text: str) -> str:
     return re.sub(pattern, lambda m: f"‹{m.group(1)}{m.group(2)}", text, flags=re.IGNORECASE)
 
 
-def describe_profile(profile: Profile) -> str:
+def profile_line(profile: Profile) -> str:
     fields = [
         f"level: {profile.level or 'unknown'}",
         f"focus: {profile.focus or 'unknown'}",
@@ -75,7 +75,7 @@ def answer_messages(
     question: str, profile: Profile, sources: Sequence[Source], history: Sequence[tuple[str, str]] = ()
 ) -> list[BaseMessage]:
     user = (
-        f"User profile: {describe_profile(profile)}\n\n{fence_sources(sources)}\n\n"
+        f"User profile: {profile_line(profile)}\n\n{fence_sources(sources)}\n\n"
         f"<user_message>\n{defang(question)}\n</user_message>\n\n"
         "Answer the user's message from the sources, citing them as [n]."
     )
@@ -84,13 +84,13 @@ def answer_messages(
 
 def brag_messages(entries: Sequence[str], profile: Profile) -> list[BaseMessage]:
     items = "\n".join(f'<item n="{number}">{defang(entry)}</item>' for number, entry in enumerate(entries, 1))
-    user = f"User profile: {describe_profile(profile)}\n\n<accomplishments>\n{items}\n</accomplishments>\n\n{BRAG_TASK}"
+    user = f"User profile: {profile_line(profile)}\n\n<accomplishments>\n{items}\n</accomplishments>\n\n{BRAG_TASK}"
     return [SystemMessage(SYSTEM), HumanMessage(user)]
 
 
 def plan_messages(plan_markdown: str, profile: Profile, sources: Sequence[Source]) -> list[BaseMessage]:
     user = (
-        f"User profile: {describe_profile(profile)}\n\n{fence_sources(sources)}\n\n"
+        f"User profile: {profile_line(profile)}\n\n{fence_sources(sources)}\n\n"
         f"<plan_data>\n{defang(plan_markdown)}\n</plan_data>\n\n{PLAN_TASK}"
     )
     return [SystemMessage(SYSTEM), HumanMessage(user)]

@@ -7,12 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from servers import free_port
+from servers import free_port, wait_for_health
 
 from coach.settings import PROJECT_ROOT
 
@@ -25,31 +23,25 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(scope="module")
-def app_url(shared_data_dir, real_index):
+def app_url(shared_data_dir, real_index, tmp_path_factory):
     port = free_port()
     env = {**os.environ, "COACH_DATA_DIR": str(shared_data_dir), "COACH_LLM": "offline"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    with log.open("w") as output:  # a file, not a pipe: an unread pipe can stall the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1"],
+            cwd=PROJECT_ROOT, env=env, stdout=output, stderr=output,
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail(
-            f"streamlit did not become healthy: {process.stderr.read().decode()[-2000:] if process.stderr else ''}"
-        )
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    try:
+        wait_for_health(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    # What the user typed in the browser never appears in the server's log.
+    assert "Cut p95 latency" not in log.read_text() and "p95 latency" not in log.read_text()
 
 
 @pytest.fixture(scope="module")

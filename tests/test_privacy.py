@@ -148,7 +148,7 @@ def test_the_app_server_contacts_nothing_outside(cli_env, tmp_path):
     import time
     import urllib.request
 
-    from servers import free_port
+    from servers import free_port, wait_for_health
 
     port = free_port()
     log = tmp_path / "server.log"
@@ -158,14 +158,7 @@ def test_the_app_server_contacts_nothing_outside(cli_env, tmp_path):
             cwd=PROJECT_ROOT, env=cli_env, stdout=subprocess.DEVNULL, stderr=stderr,
         )  # fmt: skip
         try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline:
-                try:
-                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=1) as response:
-                        if response.read() == b"ok":
-                            break
-                except OSError:
-                    time.sleep(0.3)
+            wait_for_health(f"http://localhost:{port}", process)
             with urllib.request.urlopen(f"http://localhost:{port}/", timeout=10) as response:
                 assert response.status == 200
             time.sleep(2)
