@@ -8,7 +8,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-MODEL_NAME = "all-MiniLM-L6-v2"
+MODEL_NAME = "all-MiniLM-L6-v2"  # recorded with the index: a different model means re-embedding
 
 
 class LocalSentenceEmbeddings(Embeddings):

@@ -20,6 +20,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from coach.corpus import Chunk, chunk_corpus, load_corpus
+from coach.embeddings import MODEL_NAME
 
 # Chroma reads this at import time; the app never reports usage anywhere.
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -88,19 +89,23 @@ class KnowledgeIndex:
         index_dir: Path,
         knowledge_dirs: Sequence[Path],
         embeddings: Embeddings,
-        model_name: str = "all-MiniLM-L6-v2",
+        model_name: str = MODEL_NAME,
     ) -> None:
         self.index_dir = index_dir
         self.knowledge_dirs = tuple(knowledge_dirs)
         self.embeddings = embeddings
         self.model_name = model_name
-        self.chunks: list[Chunk] = []
         self.problems: tuple[str, ...] = ()
-        self._positions: dict[str, int] = {}
+        # Chunks, their positions and BM25 change together, in one assignment, so a session searching during a
+        # rebuild sees either the old view or the new one, never a mix.
+        self._view: tuple[list[Chunk], dict[str, int], Bm25Index | None] = ([], {}, None)
         self._client: Any = None
         self._collection: Any = None
-        self._bm25: Bm25Index | None = None
         self._lock = threading.Lock()
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._view[0]
 
     # -- building -------------------------------------------------------------------------------------------
 
@@ -183,37 +188,33 @@ class KnowledgeIndex:
                 )
                 temporary.replace(state_path)
 
-            self.chunks = chunks
+            positions = {chunk.id: position for position, chunk in enumerate(chunks)}
+            self._view = (chunks, positions, Bm25Index([chunk.search_text for chunk in chunks]))
             self.problems = tuple(problems)
-            self._positions = {chunk.id: position for position, chunk in enumerate(chunks)}
-            self._bm25 = Bm25Index([chunk.search_text for chunk in chunks])
             return RefreshReport(len(chunks), embedded, deleted, rebuilt, tuple(problems))
 
     # -- searching ------------------------------------------------------------------------------------------
 
     def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """(chunk, cosine similarity) best first."""
-        if not self.chunks or self._collection is None:
+        chunks, positions, _ = self._view
+        if not chunks or self._collection is None:
             return []
-        vector = self.embeddings.embed_query(query)
-        return self.dense_search_vector(vector, k)
-
-    def dense_search_vector(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
-        assert self._collection is not None
         result = self._collection.query(
-            query_embeddings=[list(vector)], n_results=min(k, len(self.chunks)), include=["distances"]
+            query_embeddings=[self.embeddings.embed_query(query)], n_results=min(k, len(chunks)), include=["distances"]
         )
         found = []
         for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
-            position = self._positions.get(chunk_id)
+            position = positions.get(chunk_id)
             if position is not None:
-                found.append((self.chunks[position], 1.0 - float(distance)))
+                found.append((chunks[position], 1.0 - float(distance)))
         return found
 
     def bm25_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        if self._bm25 is None:
+        chunks, _, bm25 = self._view
+        if bm25 is None:
             return []
-        return [(self.chunks[position], score) for position, score in self._bm25.search(query, k)]
+        return [(chunks[position], score) for position, score in bm25.search(query, k)]
 
 
 def open_index(

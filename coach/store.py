@@ -193,11 +193,6 @@ class UserStore:
 
     # -- conversation ------------------------------------------------------------------------------------------
 
-    def current_conversation(self, workspace: str) -> int:
-        with self._connect() as db:
-            row = db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()
-        return int(row["conversation"]) if row else 1
-
     def new_conversation(self, workspace: str) -> int:
         self.ensure_workspace(workspace)
         with self._transaction() as db:
