@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -82,6 +83,15 @@ class StoredEntry:
     entry: BragEntry
 
 
+_WRITE_LOCKS: dict[Path, threading.RLock] = {}
+_WRITE_LOCKS_GUARD = threading.Lock()
+
+
+def _write_lock_for(path: Path) -> threading.RLock:
+    with _WRITE_LOCKS_GUARD:
+        return _WRITE_LOCKS.setdefault(path.resolve(), threading.RLock())
+
+
 def new_workspace_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -103,24 +113,48 @@ def _entry_from_row(row: sqlite3.Row) -> StoredEntry:
 class UserStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._migrated = False
+        self._ready = False
+        # One writer at a time inside this process (Streamlit serves every session from one process); SQLite's busy
+        # timeout then only has to arbitrate between processes.
+        self._write_lock = _write_lock_for(path)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as error:
             raise StoreError(
                 f"Cannot open your data at {self.path} ({error}); check the folder's permissions."
             ) from None
         connection.row_factory = sqlite3.Row
+        return connection
+
+    def _prepare(self) -> None:
+        """WAL mode and the schema, once per store: both need the database to themselves."""
+        with self._write_lock:
+            if self._ready:
+                return
+            connection = self._open()
+            try:
+                connection.execute("PRAGMA journal_mode=WAL")
+                self._migrate(connection)
+            except sqlite3.DatabaseError as error:
+                raise StoreError(
+                    f"Your data file {self.path} cannot be read ({error}). Restore it from an export, or move it aside "
+                    "to start afresh."
+                ) from None
+            finally:
+                connection.close()
+            self._ready = True
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        if not self._ready:
+            self._prepare()
+        connection = self._open()
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")  # a committed entry survives a crash
             connection.execute("PRAGMA foreign_keys=ON")
-            if not self._migrated:
-                self._migrate(connection)
             yield connection
         except sqlite3.DatabaseError as error:
             raise StoreError(
@@ -131,8 +165,7 @@ class UserStore:
             connection.close()
 
     def _migrate(self, connection: sqlite3.Connection) -> None:
-        # The write lock is taken before the version is read, so concurrent first starts migrate exactly once.
-        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("BEGIN IMMEDIATE")  # the version is read under the write lock: one process migrates
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -148,11 +181,10 @@ class UserStore:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
-        self._migrated = True
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connect() as connection:
+        with self._write_lock, self._connect() as connection:
             connection.execute("BEGIN IMMEDIATE")
             try:
                 yield connection
@@ -373,12 +405,13 @@ class UserStore:
             db.execute("DELETE FROM workspaces WHERE id = ?", (workspace,))
             remaining = db.execute("SELECT COUNT(*) FROM workspaces").fetchone()[0]
         if remaining:
-            with self._connect() as db:
+            with self._write_lock, self._connect() as db:
                 # Deleted rows must not linger in free pages or the write-ahead log.
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 db.execute("VACUUM")
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             return
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-        self._migrated = False
+        with self._write_lock:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+            self._ready = False
