@@ -283,6 +283,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from coach.bench import format_report, run_bench, save_result
+    from coach.embeddings import load_embeddings
+    from coach.evaluation import load_questions
+    from coach.settings import load_settings
+
+    if args.questions is not None and args.questions < 1:
+        raise UsageError("--questions must be at least 1")
+    settings = load_settings()
+    questions = load_questions()[: args.questions]
+    with tempfile.TemporaryDirectory(prefix="coach-bench-") as workdir:
+        result = run_bench(settings.knowledge_dirs, questions, load_embeddings(), Path(workdir), _progress_bar())
+    _notice(f"results written to {save_result(result, settings.data_dir)}")
+    if args.json:
+        _emit_json(result)
+    else:
+        print(format_report(result))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="coach", description="Career Coach: grounded career advice for software engineers.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -327,6 +350,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="retrieval quality on the labelled questions")
     evaluate.add_argument("--json", action="store_true")
     evaluate.set_defaults(run=cmd_eval)
+
+    bench = commands.add_parser("bench", help="measure quality and speed beside the LangChain and BM25 baselines")
+    bench.add_argument("--questions", type=int, help="use only the first N labelled questions")
+    bench.add_argument("--json", action="store_true")
+    bench.set_defaults(run=cmd_bench)
     return parser
 
 

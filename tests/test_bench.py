@@ -1,0 +1,49 @@
+"""The benchmark harness on a tiny corpus: every figure is produced, next to its baselines. No timing assertions."""
+
+from __future__ import annotations
+
+import json
+
+from test_cli import run
+
+from coach.bench import format_report, run_bench
+from coach.evaluation import LabelledQuestion
+
+DOC = "---\ntitle: {t}\nlevels: [Senior]\ntracks: [ic]\ntopics: [t]\nsources: [s]\n---\n# {t}\n\n## {s}\n{b}\n"
+
+
+def test_tiny_benchmark_produces_every_figure(tmp_path, embeddings):
+    corpus = tmp_path / "tiny"
+    corpus.mkdir()
+    (corpus / "mentoring.md").write_text(DOC.format(t="Mentoring", s="Pairing with juniors", b="Pair twice a week."))
+    (corpus / "incidents.md").write_text(DOC.format(t="Incidents", s="Running an outage call", b="Name a lead."))
+    (corpus / "packets.md").write_text(DOC.format(t="Packets", s="Writing the packet", b="Link evidence."))
+    path = f"{corpus.resolve().as_posix()}"
+    questions = [
+        LabelledQuestion("how often should I pair with a junior?", f"{path}/mentoring.md", "Pairing with juniors"),
+        LabelledQuestion("who leads an outage call?", f"{path}/incidents.md", "Running an outage call"),
+        LabelledQuestion("what goes in a promotion packet?", f"{path}/packets.md", "Writing the packet"),
+    ]
+    result = run_bench([corpus], questions, embeddings, tmp_path / "work", lambda *_: None)
+    assert set(result["quality"]) == {"project_hybrid", "langchain_baseline", "bm25_only"}
+    for row in result["quality"].values():
+        assert row["questions"] == 3 and 0 <= row["recall@5"] <= 1 and 0 <= row["mrr@10"] <= 1
+    assert result["quality"]["project_hybrid"]["recall@5"] == 1.0
+    assert set(result["latency"]) == {
+        "project_ask_offline",
+        "project_retrieval",
+        "langchain_retrieval",
+        "embedding_one_query",
+    }
+    assert all(row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"] for row in result["latency"].values())
+    assert result["index"]["chunks"] == 3 and result["index"]["one_file_change_embedded"] == 1
+    assert result["baseline_chunks"] == 3
+    assert "langchain_baseline" in format_report(result)
+
+
+def test_bench_command_writes_json_and_a_results_file(cli_env, shared_data_dir):
+    result = run(["bench", "--questions", "4", "--json"], cli_env)
+    assert result.returncode == 0, result.stderr.decode()[-1500:]
+    data = json.loads(result.stdout)
+    assert data["questions"] == 4 and data["quality_ratio_project_over_langchain"]["recall@5"] is not None
+    assert list((shared_data_dir / "bench").glob("bench-*.json"))
