@@ -229,12 +229,8 @@ def list_blocks(text: str) -> list[ListBlock]:
 
 
 def list_items(text: str) -> list[str]:
-    items = []
-    for line in text.splitlines():
-        match = re.match(r"^\s*(?:[-*]|\d+[.)])\s+(.*\S)", line)
-        if match and len(match.group(1).split()) >= 4:
-            items.append(match.group(1).strip())
-    return items
+    """Every list item of a section with at least four words (short fragments say too little alone)."""
+    return [item for block in list_blocks(text) for item in block.items if len(item.split()) >= 4]
 
 
 def _level_words(profile: Profile) -> set[str]:

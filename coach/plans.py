@@ -11,6 +11,7 @@ import yaml
 from coach.answers import Source, list_items, to_source
 from coach.errors import CoachError
 from coach.ladder import Ladder, Level
+from coach.profile import level_mentions
 from coach.retrieval import HybridRetriever, Retrieved
 from coach.settings import KNOWLEDGE_DIR
 
@@ -74,8 +75,6 @@ def load_plan_template(knowledge_dir: Path = KNOWLEDGE_DIR) -> dict:
 
 
 def heading_levels(ladder: Ladder, heading: str) -> set[str]:
-    from coach.profile import level_mentions
-
     return set(level_mentions(ladder, heading))
 
 

@@ -129,6 +129,12 @@ class UserStore:
         connection.row_factory = sqlite3.Row
         return connection
 
+    def _unreadable(self, error: sqlite3.DatabaseError) -> StoreError:
+        return StoreError(
+            f"Your data file {self.path} cannot be read ({error}). Restore it from an export, or move it aside "
+            "to start afresh."
+        )
+
     def _prepare(self) -> None:
         """WAL mode and the schema, once per store: both need the database to themselves."""
         with self._write_lock:
@@ -139,10 +145,7 @@ class UserStore:
                 connection.execute("PRAGMA journal_mode=WAL")
                 self._migrate(connection)
             except sqlite3.DatabaseError as error:
-                raise StoreError(
-                    f"Your data file {self.path} cannot be read ({error}). Restore it from an export, or move it aside "
-                    "to start afresh."
-                ) from None
+                raise self._unreadable(error) from None
             finally:
                 connection.close()
             self._ready = True
@@ -157,10 +160,7 @@ class UserStore:
             connection.execute("PRAGMA foreign_keys=ON")
             yield connection
         except sqlite3.DatabaseError as error:
-            raise StoreError(
-                f"Your data file {self.path} cannot be read ({error}). Restore it from an export, or move it aside "
-                "to start afresh."
-            ) from None
+            raise self._unreadable(error) from None
         finally:
             connection.close()
 
