@@ -12,13 +12,12 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from coach.answers import terms
 from coach.errors import CoachError
 from coach.injection import looks_like_instruction
 from coach.ladder import Ladder
 from coach.settings import KNOWLEDGE_DIR
+from coach.yamlio import load_yaml
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,3}[.)])\s+")
@@ -90,7 +89,7 @@ def parse_rules(raw: dict) -> BragRules:
 @lru_cache(maxsize=4)
 def load_rules(knowledge_dir: Path = KNOWLEDGE_DIR) -> BragRules:
     with open(knowledge_dir / "brag.yaml", encoding="utf-8") as handle:
-        return parse_rules(yaml.safe_load(handle))
+        return parse_rules(load_yaml(handle))
 
 
 def numbers(text: str) -> Counter[str]:

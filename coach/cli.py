@@ -82,7 +82,7 @@ def _focus(value: str | None) -> str | None:
     return focus
 
 
-def _progress_bar() -> Callable[[int, int, str], None]:
+def progress_bar() -> Callable[[int, int, str], None]:
     from tqdm import tqdm
 
     bars: dict[str, Any] = {}
@@ -106,7 +106,7 @@ def _coach(args: argparse.Namespace):
 
     settings = load_settings()
     writer = build_writer(settings)  # fails fast, before the index loads, when the model cannot be set up
-    index, report = build_index(settings, progress=_progress_bar())
+    index, report = build_index(settings, progress=progress_bar())
     for problem in report.problems:
         _notice(f"skipped {problem}")
     return build_coach(index, writer), index
@@ -239,8 +239,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from coach.settings import load_settings
 
     settings = load_settings()
-    index = KnowledgeIndex(settings.index_dir, settings.all_knowledge_dirs(), load_embeddings())
-    report = index.refresh(_progress_bar(), rebuild=args.rebuild)
+    index = KnowledgeIndex(settings.index_dir, settings.all_knowledge_dirs(), load_embeddings(settings.model_dir))
+    report = index.refresh(progress_bar(), rebuild=args.rebuild)
     for problem in report.problems:
         _notice(f"skipped {problem}")
     summary = {
@@ -294,10 +294,27 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     if args.questions is not None and args.questions < 1:
         raise UsageError("--questions must be at least 1")
+    try:
+        scales = [int(part) for part in args.scales.split(",") if part.strip()]
+    except ValueError:
+        scales = []
+    if not scales or min(scales) < 1:
+        raise UsageError(f"--scales '{args.scales}' must be whole numbers of at least 1, such as 1,10,100")
+    if args.cold_runs < 1:
+        raise UsageError("--cold-runs must be at least 1")
     settings = load_settings()
     questions = load_questions()[: args.questions]
     with tempfile.TemporaryDirectory(prefix="coach-bench-") as workdir:
-        result = run_bench(settings.knowledge_dirs, questions, load_embeddings(), Path(workdir), _progress_bar())
+        result = run_bench(
+            settings.knowledge_dirs,
+            questions,
+            load_embeddings(settings.model_dir),
+            settings.model_dir,
+            Path(workdir),
+            progress_bar(),
+            scales=scales,
+            cold_runs=args.cold_runs,
+        )
     _notice(f"results written to {save_result(result, settings.data_dir)}")
     if args.json:
         _emit_json(result)
@@ -353,6 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", help="measure quality and speed beside the LangChain and BM25 baselines")
     bench.add_argument("--questions", type=int, help="use only the first N labelled questions")
+    bench.add_argument("--scales", default="1,10,100", help="copies of the corpus in the synthetic scale test")
+    bench.add_argument("--cold-runs", type=int, default=3, help="new processes timed for each cold start")
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(run=cmd_bench)
     return parser

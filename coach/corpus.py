@@ -13,6 +13,7 @@ import yaml
 from coach.errors import CoachError
 from coach.injection import strip_hidden, strip_instructions
 from coach.settings import PROJECT_ROOT
+from coach.yamlio import load_yaml
 
 MAX_CHUNK_CHARS = 1500
 CHUNK_OVERLAP = 150
@@ -83,7 +84,7 @@ def parse_document(text: str, path: str) -> Document:
     body = text
     if match:
         try:
-            loaded = yaml.safe_load(match.group(1))
+            loaded = load_yaml(match.group(1))
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             where = f" (line {mark.line + 2})" if mark is not None else ""

@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from coach.settings import PROJECT_ROOT
+from coach.yamlio import load_yaml
 
 QUESTIONS_DIR = PROJECT_ROOT / "tests" / "data" / "questions"
 
@@ -46,7 +45,7 @@ class RetrievalScores:
 def load_questions(directory: Path = QUESTIONS_DIR) -> list[LabelledQuestion]:
     questions: list[LabelledQuestion] = []
     for path in sorted(directory.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+        for item in load_yaml(path.read_text(encoding="utf-8")) or []:
             also = tuple((str(other["path"]), str(other["section"])) for other in item.get("also") or ())
             questions.append(LabelledQuestion(str(item["question"]), str(item["path"]), str(item["section"]), also))
     return questions

@@ -7,10 +7,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from coach.errors import CoachError
 from coach.settings import KNOWLEDGE_DIR
+from coach.yamlio import load_yaml
 
 COMPETENCY_KEYS = ("bar", "expectation", "signals", "evidence", "actions")
 FOCUS_VALUES = ("coding", "leading", "both")
@@ -223,7 +222,7 @@ def parse_ladder(ladder_data: Any, alias_data: Any, origin: str = "ladder.yaml")
 def load_ladder(knowledge_dir: Path = KNOWLEDGE_DIR) -> Ladder:
     """Load the ladder once per process; it is read-only data shared by every session."""
     with open(knowledge_dir / "ladder.yaml", encoding="utf-8") as handle:
-        ladder_data = yaml.safe_load(handle)
+        ladder_data = load_yaml(handle)
     with open(knowledge_dir / "aliases.yaml", encoding="utf-8") as handle:
-        alias_data = yaml.safe_load(handle)
+        alias_data = load_yaml(handle)
     return parse_ladder(ladder_data, alias_data)

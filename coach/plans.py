@@ -6,14 +6,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from coach.answers import Source, list_items, to_source
 from coach.errors import CoachError
 from coach.ladder import Ladder, Level
 from coach.profile import level_mentions
 from coach.retrieval import HybridRetriever, Retrieved
 from coach.settings import KNOWLEDGE_DIR
+from coach.yamlio import load_yaml
 
 FOCUS_AREAS = 3
 
@@ -71,7 +70,7 @@ class Plan:
 @lru_cache(maxsize=4)
 def load_plan_template(knowledge_dir: Path = KNOWLEDGE_DIR) -> dict:
     with open(knowledge_dir / "plan.yaml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return load_yaml(handle)
 
 
 def heading_levels(ladder: Ladder, heading: str) -> set[str]:

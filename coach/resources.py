@@ -24,7 +24,7 @@ def build_index(
     if embeddings is None:
         from coach.embeddings import load_embeddings
 
-        embeddings = load_embeddings()
+        embeddings = load_embeddings(settings.model_dir)
     if progress is None:
         return open_index(settings.index_dir, settings.all_knowledge_dirs(), embeddings)
     return open_index(settings.index_dir, settings.all_knowledge_dirs(), embeddings, progress)

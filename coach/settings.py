@@ -38,6 +38,11 @@ class Settings:
         return self.data_dir / "index"
 
     @property
+    def model_dir(self) -> Path:
+        """The embedding model's ONNX export, made from the packaged weights on first use."""
+        return self.data_dir / "models"
+
+    @property
     def user_db_path(self) -> Path:
         return self.data_dir / "user.sqlite3"
 

@@ -34,15 +34,15 @@ def isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 
 
 @pytest.fixture(scope="session")
-def embeddings():
-    from coach.embeddings import load_embeddings
-
-    return load_embeddings()
+def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("shared-data")
 
 
 @pytest.fixture(scope="session")
-def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("shared-data")
+def embeddings(shared_data_dir: Path):
+    from coach.embeddings import load_embeddings
+
+    return load_embeddings(shared_data_dir / "models")
 
 
 @pytest.fixture(scope="session")

@@ -120,6 +120,7 @@ def test_a_new_process_rebuilds_a_corrupted_index_with_progress(shared_data_dir,
 
     data = tmp_path / "data"
     shutil.copytree(shared_data_dir / "index", data / "index")
+    shutil.copytree(shared_data_dir / "models", data / "models")  # a corrupted index, not a missing model
     for file in (data / "index" / "chroma").rglob("*.sqlite3"):
         file.write_bytes(b"\x00garbage" * 512)
     env = {**os.environ, "COACH_DATA_DIR": str(data)}
