@@ -92,7 +92,8 @@ def progress_bar() -> Callable[[int, int, str], None]:
             return
         bar = bars.get(what)
         if bar is None:
-            bar = bars[what] = tqdm(total=total, desc=what, unit="chunk", file=sys.stderr, leave=True)
+            unit = "chunk" if what == "embedding" else "step"
+            bar = bars[what] = tqdm(total=total, desc=what, unit=unit, file=sys.stderr, leave=True)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()

@@ -40,7 +40,7 @@ def test_tiny_benchmark_produces_every_figure(tmp_path, embeddings, shared_data_
     assert all(row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"] for row in result["latency"].values())
     assert result["index"]["chunks"] == 3 and result["index"]["one_file_change_embedded"] == 1
     assert result["baseline_chunks"] == 3
-    assert result["index"]["embedding_chunks_per_s"] > 0 and result["index"]["full_build_over_embedding_floor"] > 0
+    assert result["index"]["embedding_s"] > 0 and result["index"]["full_build_over_embedding_floor"] >= 1
 
     cli, app = result["cold_start"]["cli_ask"], result["cold_start"]["app_first_render"]
     assert cli["runs"] == 1 and cli["median_s"] > 0 and cli["peak_rss_mb"] > 50 and cli["embedding_floor_median_s"] > 0
@@ -53,7 +53,7 @@ def test_tiny_benchmark_produces_every_figure(tmp_path, embeddings, shared_data_
     for row in rows:
         assert row["retrieval_p50_ms"] > 0 and row["ask_p95_ms"] >= row["ask_p50_ms"] > 0
         assert row["build_peak_rss_mb"] > 50 and row["query_process_peak_rss_mb"] > 50
-    assert result["scale"]["embedding_floor"]["chunks_per_s"] > 0
+        assert row["build_over_embedding_floor"] >= 1  # a build costs at least its time inside the model
     report = format_report(result)
     assert "langchain_baseline" in report and "app to first render" in report and "    3x" in report
 
