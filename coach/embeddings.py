@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import warnings
 from pathlib import Path
 from typing import Any
@@ -115,7 +114,7 @@ def export_onnx(model_dir: Path, target: Path) -> None:
 
     sample = reference.tokenizer(list(PARITY_TEXTS), padding=True, return_tensors="pt")
     target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
+    partial = target.with_name(f"{target.name}.{os.getpid()}.partial")  # two first starts at once both succeed
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer notes about shapes; the parity check below is what counts
         torch.onnx.export(
@@ -148,6 +147,6 @@ def load_embeddings(cache_dir: Path) -> Embeddings:
             return OnnxSentenceEmbeddings(onnx_file, model_dir)
         except Exception:  # a truncated or damaged export is only a cache: make it again
             pass
-    shutil.rmtree(onnx_file.parent, ignore_errors=True)
+    onnx_file.unlink(missing_ok=True)
     export_onnx(model_dir, onnx_file)
     return OnnxSentenceEmbeddings(onnx_file, model_dir)
