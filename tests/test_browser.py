@@ -61,6 +61,22 @@ def send(page, text: str) -> None:
     box.press("Enter")
 
 
+def scroll_to(page, locator) -> None:
+    """Streamlit redraws a reply once it has streamed, detaching what was shown while streaming: scroll to the
+    element the locator finds now, again if the first one went away."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(10):
+        try:
+            locator.scroll_into_view_if_needed(timeout=10_000)
+            return
+        except PlaywrightError as error:
+            if "not attached" not in str(error):
+                raise
+            page.wait_for_timeout(300)
+    locator.scroll_into_view_if_needed(timeout=10_000)
+
+
 def shot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(500)  # let the last rerun settle so the page is not shown greyed out
@@ -89,7 +105,7 @@ def test_the_three_jobs_and_exports_in_a_real_browser(app_url, browser, tmp_path
     send(page, "How does Lead differ from Staff?")
     table = page.get_by_role("cell", name="8-12 years").first
     table.wait_for(timeout=60_000)
-    table.scroll_into_view_if_needed()
+    scroll_to(page, table)
     shot(page, "02-lead-vs-staff")
 
     send(page, "What should I do next to grow toward Staff?")
@@ -100,7 +116,7 @@ def test_the_three_jobs_and_exports_in_a_real_browser(app_url, browser, tmp_path
     added = page.get_by_text("Added to your brag doc.").first
     added.wait_for(timeout=60_000)
     assert page.evaluate("window.pwned === undefined"), "pasted <script> ran in the page"
-    added.scroll_into_view_if_needed()
+    scroll_to(page, added)
     shot(page, "03-brag-bullets")
 
     page.get_by_role("tab", name="Brag doc").click()
@@ -118,7 +134,7 @@ def test_the_three_jobs_and_exports_in_a_real_browser(app_url, browser, tmp_path
     page.locator("text=From Senior to Staff >> visible=true").first.wait_for(timeout=60_000)
     chart = page.locator("[data-testid='stVegaLiteChart'] >> visible=true").first
     chart.wait_for(timeout=60_000)  # the competency-gap chart
-    chart.scroll_into_view_if_needed()
+    scroll_to(page, chart)
     shot(page, "05-plan")
     with page.expect_download() as plan_download:
         page.get_by_role("tab", name="Plan").click()
