@@ -322,7 +322,6 @@ def query_worker(model_dir: Path, index_dir: Path, corpus: Path, questions: int)
 def measure_scale(
     knowledge_dirs: Sequence[Path],
     scales: Sequence[int],
-    embeddings: Embeddings,
     env: dict[str, str],
     workdir: Path,
     questions: int,
@@ -430,7 +429,7 @@ def run_bench(
     env["COACH_KNOWLEDGE_DIRS"] = os.pathsep.join(extra)
     cold = {"cli_ask": cold_cli(env, cold_runs), "app_first_render": cold_app(env, max(1, cold_runs - 1))}
     progress(5, steps, "benchmark")
-    scale = measure_scale(knowledge_dirs, scales, embeddings, env, workdir, len(questions), progress)
+    scale = measure_scale(knowledge_dirs, scales, env, workdir, len(questions), progress)
     progress(6, steps, "benchmark")
 
     def ratio(numerator: float, denominator: float) -> float | None:
