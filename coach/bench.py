@@ -205,10 +205,27 @@ def cold_cli(env: dict[str, str], runs: int) -> dict[str, Any]:
     return {**_summary(seconds, memory), "embedding_floor_median_s": round(statistics.median(floor), 3)}
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Wait until a Streamlit server answers its health check; fail with a clear message otherwise."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode} before it was healthy")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not become healthy within {timeout:g} s")
 
 
 def _first_render(port: int, timeout: float) -> tuple[int, int]:
@@ -242,25 +259,15 @@ def _first_render(port: int, timeout: float) -> tuple[int, int]:
 
 def cold_app(env: dict[str, str], runs: int, timeout: float = 120) -> dict[str, Any]:
     """`streamlit run app.py` until /_stcore/health answers, and until the first page has rendered."""
-    import urllib.request
-
     health, render, memory = [], [], []
     elements = exceptions = 0
     for _ in range(runs):
-        port = _free_port()
+        port = free_port()
         command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"), "--server.port", str(port)]
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL)
         try:
-            while True:
-                if process.poll() is not None or time.perf_counter() - start > timeout:
-                    raise RuntimeError("the app did not start")
-                try:
-                    with urllib.request.urlopen(f"http://localhost:{port}/_stcore/health", timeout=1) as answer:
-                        if answer.read() == b"ok":
-                            break
-                except OSError:
-                    time.sleep(0.05)
+            wait_for_health(f"http://localhost:{port}", process, timeout)
             health.append(time.perf_counter() - start)
             elements, exceptions = _first_render(port, timeout)
             render.append(time.perf_counter() - start)

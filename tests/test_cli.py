@@ -18,6 +18,18 @@ def run(args: list[str], env: dict[str, str], stdin: bytes | str | None = None) 
     return subprocess.run([COACH, *args], input=data, capture_output=True, env=env, timeout=300)
 
 
+def modules_loaded_by_an_offline_answer(env: dict[str, str], modules: tuple[str, ...]) -> list[str]:
+    """Answer one question in a fresh interpreter, then list which of `modules` it had imported."""
+    code = (
+        "import json, sys; from coach.cli import main; main(['ask', 'What is glue work?', '--json']); "
+        f"print(json.dumps(sorted(m for m in {modules!r} if m in sys.modules)), file=sys.stderr)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr.decode()[-1500:]
+    assert '"sources"' in result.stdout.decode()
+    return json.loads(result.stderr.decode().strip().splitlines()[-1])
+
+
 def assert_clean_error(result: subprocess.CompletedProcess, fragment: str) -> None:
     stderr = result.stderr.decode()
     assert result.returncode == 2, stderr

@@ -3,9 +3,6 @@ never imports torch."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 
 from coach.corpus import chunk_corpus, load_corpus
@@ -43,12 +40,7 @@ def test_a_damaged_export_is_made_again(tmp_path, shared_data_dir, embeddings):
 
 
 def test_a_first_answer_imports_neither_torch_nor_transformers(cli_env):
-    code = (
-        "import sys; from coach.cli import main; main(['ask', 'What is glue work?', '--json']); "
-        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'sklearn') if m in sys.modules),"
-        " file=sys.stderr)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=cli_env, timeout=300)
-    assert result.returncode == 0, result.stderr.decode()[-1500:]
-    assert '"sources"' in result.stdout.decode()
-    assert result.stderr.decode().strip().splitlines()[-1] == "[]"
+    from test_cli import modules_loaded_by_an_offline_answer
+
+    heavy = ("torch", "transformers", "sentence_transformers", "sklearn")
+    assert modules_loaded_by_an_offline_answer(cli_env, heavy) == []

@@ -5,8 +5,6 @@ plumbing and guardrails, not eloquence."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -151,11 +149,8 @@ def test_missing_package_or_key_is_one_clear_line(cli_env, llm, extra_env, fragm
 
 
 def test_offline_path_imports_no_provider_sdk(cli_env):
-    code = (
-        "import sys; from coach.cli import main; main(['ask', 'What is a brag doc?', '--json']); "
-        "print(sorted(m for m in ('openai', 'langchain_openai', 'anthropic', 'ollama', 'langchain.chat_models') "
-        "if m in sys.modules), file=sys.stderr)"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, env=cli_env, timeout=300)
-    assert result.returncode == 0 and result.stderr.decode().strip().splitlines()[-1] == "[]"
+    from test_cli import modules_loaded_by_an_offline_answer
+
+    sdks = ("openai", "langchain_openai", "anthropic", "ollama", "langchain.chat_models")
+    assert modules_loaded_by_an_offline_answer(cli_env, sdks) == []
     assert COACH
