@@ -114,23 +114,35 @@ class LangChainBaseline:
         return ranked
 
 
-def _measure_index(corpus: Path, embeddings: Embeddings, directory: Path, progress: Progress) -> dict[str, Any]:
+_NOTE = "---\ntitle: Benchmark note\n---\n# Benchmark note\n\n## A note\nWritten by the benchmark. {}\n"
+
+
+def _measure_index(
+    index_dir: Path, knowledge_dirs: Sequence[Path], scratch: Path, embeddings: Embeddings, progress: Progress
+) -> tuple[KnowledgeIndex, dict[str, Any]]:
+    """Build the index from nothing, refresh it unchanged, then with one file changed: `scratch` is one of the
+    knowledge folders, where a small note is added, edited (the measured change) and removed again."""
     timed = TimedEmbeddings(embeddings)
     start = time.perf_counter()
-    report = KnowledgeIndex(directory, [corpus], timed).refresh(progress)
+    report = KnowledgeIndex(index_dir, knowledge_dirs, timed).refresh(progress)
     build_s = time.perf_counter() - start
     start = time.perf_counter()
-    KnowledgeIndex(directory, [corpus], embeddings).refresh()
+    KnowledgeIndex(index_dir, knowledge_dirs, embeddings).refresh()
     refresh_s = time.perf_counter() - start
-    changed = sorted(corpus.rglob("*.md"))[0]
-    changed.write_text(
-        changed.read_text(encoding="utf-8") + "\n\n## Benchmark note\nA paragraph added by the benchmark.\n"
-    )
+    note = scratch / "benchmark-note.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text(_NOTE.format("First version."), encoding="utf-8")
+    KnowledgeIndex(index_dir, knowledge_dirs, embeddings).refresh()
+    note.write_text(_NOTE.format("Second version, edited."), encoding="utf-8")
     start = time.perf_counter()
-    one_file = KnowledgeIndex(directory, [corpus], embeddings).refresh()
+    one_file = KnowledgeIndex(index_dir, knowledge_dirs, embeddings).refresh()
     one_file_s = time.perf_counter() - start
-    return {
+    note.unlink()
+    index = KnowledgeIndex(index_dir, knowledge_dirs, embeddings)
+    index.refresh()
+    return index, {
         "chunks": report.total_chunks,
+        "sentences": report.sentences,
         "full_build_s": round(build_s, 2),
         "chunks_per_s": round(report.total_chunks / build_s, 1),
         "no_change_refresh_s": round(refresh_s, 3),
@@ -302,7 +314,12 @@ def build_worker(model_dir: Path, index_dir: Path, corpus: Path) -> dict[str, An
     start = time.perf_counter()
     report = KnowledgeIndex(index_dir, [corpus], embeddings).refresh(progress_bar())
     build_s = time.perf_counter() - start
-    return {"chunks": report.total_chunks, "build_s": round(build_s, 2), "embedding_s": round(embeddings.seconds, 2)}
+    return {
+        "chunks": report.total_chunks,
+        "sentences": report.sentences,
+        "build_s": round(build_s, 2),
+        "embedding_s": round(embeddings.seconds, 2),
+    }
 
 
 def query_worker(model_dir: Path, index_dir: Path, corpus: Path, questions: int) -> dict[str, Any]:
@@ -350,6 +367,7 @@ def measure_scale(
                 "scale": scale,
                 "files": files,
                 "chunks": build["chunks"],
+                "sentences": build["sentences"],
                 "build_s": build["build_s"],
                 "build_chunks_per_s": round(build["chunks"] / build["build_s"], 1),
                 "embedding_s": build["embedding_s"],
@@ -390,19 +408,13 @@ def run_bench(
     from coach.resources import build_coach, build_retriever
 
     steps = 6
-    corpus = workdir / "corpus"
-    shutil.rmtree(corpus, ignore_errors=True)
-    for directory in knowledge_dirs:
-        shutil.copytree(directory, corpus / directory.name, dirs_exist_ok=True)
-
     progress(0, steps, "benchmark")
-    index_figures = _measure_index(corpus, embeddings, workdir / "index-build", progress)
-    # Quality and latency use the real knowledge folders, so labelled paths match, in a data directory that the
-    # cold-start processes then open as it is.
+    # The index of the real knowledge folders (so labelled paths match), in a data directory that the cold-start
+    # processes then open as it is; its uploads folder takes the benchmark's one-file change.
     data_dir = workdir / "data"
     shutil.copytree(model_dir, data_dir / "models")
-    index = KnowledgeIndex(data_dir / "index", [*knowledge_dirs, data_dir / "uploads"], embeddings)
-    index.refresh()
+    uploads = data_dir / "uploads"
+    index, index_figures = _measure_index(data_dir / "index", [*knowledge_dirs, uploads], uploads, embeddings, progress)
     progress(1, steps, "benchmark")
     baseline = LangChainBaseline(markdown_files(knowledge_dirs), embeddings, workdir / "langchain")
     progress(2, steps, "benchmark")
@@ -484,7 +496,8 @@ def format_report(result: dict[str, Any]) -> str:
 
     index = result["index"]
     lines.append(
-        f"Index: {index['chunks']} chunks, full build {index['full_build_s']} s ({index['chunks_per_s']} chunks/s; "
+        f"Index: {index['chunks']} chunks and {index['sentences']} sentences, full build {index['full_build_s']} s "
+        f"({index['chunks_per_s']} chunks/s; "
         f"{index['embedding_s']} s of it inside the model, build = x{index['full_build_over_embedding_floor']} the "
         f"floor), no-change refresh {index['no_change_refresh_s']} s, one-file change {index['one_file_change_s']} s "
         f"({index['one_file_change_embedded']} re-embedded)"
@@ -508,12 +521,12 @@ def format_report(result: dict[str, Any]) -> str:
         "Scale (synthetic corpus, each size built and queried in fresh processes; x floor = build / model time)"
     )
     lines.append(
-        f"  {'scale':>5} {'files':>6} {'chunks':>7} {'build s':>8} {'chunks/s':>9} {'x floor':>8} {'build MB':>9} {'open s':>7} "
+        f"  {'scale':>5} {'files':>6} {'chunks':>7} {'sentences':>9} {'build s':>8} {'chunks/s':>9} {'x floor':>8} {'build MB':>9} {'open s':>7} "
         f"{'retr p50':>9} {'retr p95':>9} {'ask p50':>8} {'query MB':>9}"
     )
     for row in scale["rows"]:
         lines.append(
-            f"  {row['scale']:>4}x {row['files']:>6} {row['chunks']:>7} {row['build_s']:>8.1f} "
+            f"  {row['scale']:>4}x {row['files']:>6} {row['chunks']:>7} {row['sentences']:>9} {row['build_s']:>8.1f} "
             f"{row['build_chunks_per_s']:>9.1f} {row['build_over_embedding_floor']:>8.2f} {row['build_peak_rss_mb']:>9.0f} {row['open_s']:>7.2f} "
             f"{row['retrieval_p50_ms']:>9.2f} {row['retrieval_p95_ms']:>9.2f} {row['ask_p50_ms']:>8.2f} "
             f"{row['query_process_peak_rss_mb']:>9.0f}"

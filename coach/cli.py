@@ -246,6 +246,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         _notice(f"skipped {problem}")
     summary = {
         "chunks": report.total_chunks,
+        "sentences": report.sentences,
         "embedded": report.embedded,
         "deleted": report.deleted,
         "rebuilt": report.rebuilt,
@@ -256,19 +257,19 @@ def cmd_index(args: argparse.Namespace) -> int:
         _emit_json(summary)
     else:
         print(
-            f"index ready: {report.total_chunks} chunks ({report.embedded} embedded, {report.deleted} removed) "
-            f"in {settings.index_dir}"
+            f"index ready: {report.total_chunks} chunks and {report.sentences} sentences ({report.embedded} chunks "
+            f"embedded, {report.deleted} removed) in {settings.index_dir}"
         )
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from coach.evaluation import format_table, load_questions, score_retriever
+    from coach.evaluation import QUESTION_SETS, format_table, load_questions, score_retriever
     from coach.resources import build_retriever
     from coach.retrieval import MODES, HybridRetriever
 
     _, index = _coach(args)
-    questions = load_questions()
+    questions = load_questions(QUESTION_SETS[args.set])
     rows = []
     for mode in MODES:
         retriever = build_retriever(index, mode=mode)
@@ -278,7 +279,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         rows.append(score_retriever(mode, rank, questions))
     if args.json:
-        _emit_json({"questions": len(questions), "retrievers": [row.as_dict() for row in rows]})
+        _emit_json({"set": args.set, "questions": len(questions), "retrievers": [row.as_dict() for row in rows]})
     else:
         print(format_table(rows))
     return 0
@@ -367,6 +368,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     evaluate = commands.add_parser("eval", help="retrieval quality on the labelled questions")
     evaluate.add_argument("--json", action="store_true")
+    evaluate.add_argument(
+        "--set", choices=("labelled", "heldout"), default="labelled", help="which question set (default: labelled)"
+    )
     evaluate.set_defaults(run=cmd_eval)
 
     bench = commands.add_parser("bench", help="measure quality and speed beside the LangChain and BM25 baselines")

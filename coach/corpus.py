@@ -20,6 +20,8 @@ CHUNK_OVERLAP = 150
 MAX_FILE_BYTES = 2_000_000
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
+# Where one sentence ends and the next begins: end punctuation, then a capital, quote or bracket.
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 # Non-corpus markdown that may sit in a knowledge folder.
 SKIPPED_NAMES = {"readme.md", "license.md", "changelog.md"}
 
@@ -56,6 +58,21 @@ class Chunk:
         """What is embedded and BM25-indexed: the heading trail gives short sections their context."""
         trail = " > ".join(dict.fromkeys([self.title, *self.headings]))
         return f"{trail}\n{self.text}"
+
+    @property
+    def sentence_texts(self) -> tuple[str, ...]:
+        """The section's sentences and list items, each after its heading, embedded beside the whole section.
+
+        A question often matches one sentence of a long section better than the section's average meaning; the
+        heading keeps the sentence's context. A section of one sentence needs none: its own vector is as focused.
+        """
+        sentences = [
+            part
+            for line in self.text.splitlines()
+            for part in SENTENCE_BREAK.split(line.strip(" -*#>"))
+            if len(part.split()) >= 3
+        ]
+        return tuple(f"{self.section}: {sentence}" for sentence in sentences) if len(sentences) > 1 else ()
 
 
 def display_path(path: Path) -> str:

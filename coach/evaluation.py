@@ -10,6 +10,8 @@ from coach.settings import PROJECT_ROOT
 from coach.yamlio import load_yaml
 
 QUESTIONS_DIR = PROJECT_ROOT / "tests" / "data" / "questions"
+# The labelled set sets the targets; the held-out set, written apart from it, shows whether a change generalises.
+QUESTION_SETS = {"labelled": QUESTIONS_DIR, "heldout": PROJECT_ROOT / "tests" / "data" / "heldout"}
 
 
 @dataclass(frozen=True)

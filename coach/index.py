@@ -1,4 +1,4 @@
-"""The knowledge index: chunk vectors in a persistent Chroma collection plus an in-memory BM25 index.
+"""The knowledge index: chunk and sentence vectors in persistent Chroma collections plus an in-memory BM25 index.
 
 The index is a cache of `knowledge/`: it holds no user data, and it is rebuilt from the corpus whenever it is
 missing, stale or unreadable.
@@ -26,9 +26,12 @@ from coach.embeddings import MODEL_NAME
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 COLLECTION = "career_corpus"
+SENTENCE_COLLECTION = "career_sentences"  # ids are "<chunk id>~<n>" (`_sentence_ids`)
 STATE_FILE = "index-state.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: sentence vectors beside the chunk vectors
 EMBED_BATCH = 128
+# Sentence hits fetched per chunk hit wanted: a section's sentences crowd each other out of a short list.
+SENTENCE_HITS_PER_CHUNK = 4
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # (done, total, what)
@@ -41,10 +44,15 @@ def _no_progress(done: int, total: int, what: str) -> None:
 @dataclass(frozen=True)
 class RefreshReport:
     total_chunks: int
+    sentences: int  # sentence vectors stored beside the chunks
     embedded: int
     deleted: int
     rebuilt: bool  # the stored index was missing or unreadable and was made anew
     problems: tuple[str, ...]  # knowledge files that were skipped, with the reason
+
+
+def _sentence_ids(chunk: Chunk) -> list[str]:
+    return [f"{chunk.id}~{n}" for n in range(len(chunk.sentence_texts))]
 
 
 def _fingerprint(chunk_ids: Sequence[str], model_name: str) -> str:
@@ -101,6 +109,7 @@ class KnowledgeIndex:
         self._view: tuple[list[Chunk], dict[str, int], Bm25Index | None] = ([], {}, None)
         self._client: Any = None
         self._collection: Any = None
+        self._sentences: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -118,13 +127,15 @@ class KnowledgeIndex:
             path=str(self.index_dir / "chroma"),
             settings=ChromaSettings(anonymized_telemetry=False, allow_reset=True),
         )
-        self._collection = self._client.get_or_create_collection(
-            COLLECTION, metadata={"hnsw:space": "cosine"}, embedding_function=None
+        self._collection, self._sentences = (
+            self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+            for name in (COLLECTION, SENTENCE_COLLECTION)
         )
 
     def _discard_store(self) -> None:
         self._client = None
         self._collection = None
+        self._sentences = None
         try:
             import chromadb.api.shared_system_client as shared
 
@@ -153,37 +164,50 @@ class KnowledgeIndex:
             try:
                 self._open_collection()
                 state = self._read_state()
-                # The count check catches a store emptied or truncated behind the state file's back.
-                unchanged = state.get("fingerprint") == fingerprint and self._collection.count() == len(by_id)
+                # The count checks catch a store emptied or truncated behind the state file's back.
+                unchanged = (
+                    state.get("fingerprint") == fingerprint
+                    and self._collection.count() == len(by_id)
+                    and self._sentences.count() == state.get("sentences")
+                )
                 stored_ids: set[str] = set() if unchanged else set(self._collection.get(include=[])["ids"])
+                stored_sentences: set[str] = set() if unchanged else set(self._sentences.get(include=[])["ids"])
             except Exception as error:  # a truncated or corrupted store: it is only a cache, so start over
                 log.warning("The index at %s is unreadable (%s); rebuilding it.", self.index_dir, type(error).__name__)
                 self._discard_store()
                 self._open_collection()
-                stored_ids, unchanged, rebuilt = set(), False, True
+                stored_ids, stored_sentences, unchanged, rebuilt = set(), set(), False, True
 
             embedded = deleted = 0
+            sentence_count = int(state.get("sentences") or 0) if unchanged else 0
             if not unchanged:
+                sentence_owner = {i: chunk.id for chunk in chunks for i in _sentence_ids(chunk)}
                 stale = sorted(stored_ids - by_id.keys())
-                for start in range(0, len(stale), 5000):
-                    self._collection.delete(ids=stale[start : start + 5000])
+                stale_sentences = sorted(stored_sentences - sentence_owner.keys())
+                for collection, ids in ((self._collection, stale), (self._sentences, stale_sentences)):
+                    for start in range(0, len(ids), 5000):
+                        collection.delete(ids=ids[start : start + 5000])
                 deleted = len(stale)
-                missing = [by_id[chunk_id] for chunk_id in by_id if chunk_id not in stored_ids]
+                # A chunk is stored with its vector and all of its sentences' (a build stopped between the two
+                # writes leaves a chunk without them).
+                lacking = {sentence_owner[i] for i in sentence_owner.keys() - stored_sentences}
+                missing = [chunk for chunk in by_id.values() if chunk.id not in stored_ids or chunk.id in lacking]
                 progress(0, len(missing), "embedding")
                 for start in range(0, len(missing), EMBED_BATCH):
-                    batch = missing[start : start + EMBED_BATCH]
-                    vectors = self.embeddings.embed_documents([chunk.search_text for chunk in batch])
-                    self._collection.add(
-                        ids=[chunk.id for chunk in batch],
-                        embeddings=vectors,
-                        metadatas=[{"path": chunk.path, "section": chunk.section} for chunk in batch],
-                    )
-                    embedded += len(batch)
+                    embedded += self._embed(missing[start : start + EMBED_BATCH])
                     progress(embedded, len(missing), "embedding")
+                sentence_count = self._sentences.count()
                 state_path = self.index_dir / STATE_FILE
                 temporary = state_path.with_suffix(".tmp")
                 temporary.write_text(
-                    json.dumps({"fingerprint": fingerprint, "count": len(by_id), "model": self.model_name}),
+                    json.dumps(
+                        {
+                            "fingerprint": fingerprint,
+                            "count": len(by_id),
+                            "sentences": sentence_count,
+                            "model": self.model_name,
+                        }
+                    ),
                     encoding="utf-8",
                 )
                 temporary.replace(state_path)
@@ -191,24 +215,43 @@ class KnowledgeIndex:
             positions = {chunk.id: position for position, chunk in enumerate(chunks)}
             self._view = (chunks, positions, Bm25Index([chunk.search_text for chunk in chunks]))
             self.problems = tuple(problems)
-            return RefreshReport(len(chunks), embedded, deleted, rebuilt, tuple(problems))
+            return RefreshReport(len(chunks), sentence_count, embedded, deleted, rebuilt, tuple(problems))
+
+    def _embed(self, chunks: Sequence[Chunk]) -> int:
+        """Embed chunks and their sentences in one call, so the model batches all the texts by length; store both."""
+        sentences = [pair for chunk in chunks for pair in zip(_sentence_ids(chunk), chunk.sentence_texts, strict=True)]
+        vectors = self.embeddings.embed_documents([chunk.search_text for chunk in chunks] + [t for _, t in sentences])
+        self._collection.upsert(
+            ids=[chunk.id for chunk in chunks],
+            embeddings=vectors[: len(chunks)],
+            metadatas=[{"path": chunk.path, "section": chunk.section} for chunk in chunks],
+        )
+        if sentences:
+            self._sentences.upsert(ids=[i for i, _ in sentences], embeddings=vectors[len(chunks) :])
+        return len(chunks)
 
     # -- searching ------------------------------------------------------------------------------------------
 
-    def dense_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
-        """(chunk, cosine similarity) best first."""
+    def dense_search(self, query: str, k: int, sentence_weight: float = 0.0) -> list[tuple[Chunk, float]]:
+        """(chunk, similarity) best first: the chunk's cosine, or its closest sentence's times `sentence_weight`
+        when that is higher; the k best chunks plus any that only a sentence brought in."""
         chunks, positions, _ = self._view
         if not chunks or self._collection is None:
             return []
-        result = self._collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)], n_results=min(k, len(chunks)), include=["distances"]
-        )
-        found = []
-        for chunk_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
-            position = positions.get(chunk_id)
-            if position is not None:
-                found.append((chunks[position], 1.0 - float(distance)))
-        return found
+        vector = self.embeddings.embed_query(query)
+        best: dict[str, float] = {}
+        searches = [(self._collection, 1.0, min(k, len(chunks)))]
+        if sentence_weight > 0:
+            searches.append((self._sentences, sentence_weight, k * SENTENCE_HITS_PER_CHUNK))
+        for collection, weight, wanted in searches:
+            result = collection.query(query_embeddings=[vector], n_results=wanted, include=["distances"])
+            for vector_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
+                chunk_id = vector_id.rsplit("~", 1)[0] if collection is self._sentences else vector_id
+                similarity = weight * (1.0 - float(distance))
+                if chunk_id in positions and similarity > best.get(chunk_id, -1.0):
+                    best[chunk_id] = similarity
+        ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
+        return [(chunks[positions[chunk_id]], similarity) for chunk_id, similarity in ranked]
 
     def bm25_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         chunks, _, bm25 = self._view

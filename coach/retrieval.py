@@ -1,4 +1,8 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank, with a boost for the user's levels."""
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank, with a boost for the user's levels.
+
+A dense match is a section's own vector or, a little discounted, one of its sentences: a question often names one
+point of a long section, which the section's average meaning blurs.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ MODES: tuple[Mode, ...] = ("dense", "bm25", "hybrid")
 class Retrieved:
     chunk: Chunk
     score: float  # fused score; comparable only within one result list
-    similarity: float | None  # cosine similarity of the dense match, when dense search found it
+    similarity: float | None  # the dense match's similarity (section or weighted sentence), when dense search found it
     keyword_score: float | None  # BM25 score, when BM25 found it
 
 
@@ -30,6 +34,7 @@ class RetrievalConfig:
     dense_weight: float = 1.0
     keyword_weight: float = 0.5
     level_boost: float = 0.15
+    sentence_weight: float = 0.9  # a sentence is short, so its cosine runs higher than a whole section's
 
 
 class HybridRetriever:
@@ -51,13 +56,13 @@ class HybridRetriever:
         if not query:
             return []
         config = self.config
-        dense = self.index.dense_search(query, config.candidates) if self.mode != "bm25" else []
+        dense = self.index.dense_search(query, config.candidates, config.sentence_weight) if self.mode != "bm25" else []
         # Expansion adds the ladder's words for the levels mentioned: a keyword match needs them, while the
         # embedding already understands 'L6' or 'EM' and is only blurred by extra words.
         keyword_query = self.expand(query) if self.expand is not None else query
         keyword = self.index.bm25_search(keyword_query, config.candidates) if self.mode != "dense" else []
         # A long section is split into several chunks; each section counts once, at its best chunk.
-        dense, keyword = _best_per_section(dense), _best_per_section(keyword)
+        dense, keyword = _best_per_section(dense)[: config.candidates], _best_per_section(keyword)
 
         def key(chunk: Chunk) -> tuple[str, str]:
             return chunk.path, chunk.section

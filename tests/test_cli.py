@@ -140,9 +140,11 @@ def test_bad_llm_setting_is_one_line(cli_env):
 
 def test_index_and_eval(cli_env):
     index = json.loads(run(["index", "--json"], cli_env).stdout)
-    assert index["embedded"] == 0 and index["chunks"] > 300
+    assert index["embedded"] == 0 and index["chunks"] > 300 and index["sentences"] > index["chunks"]
     result = run(["eval", "--json"], cli_env)
     data = json.loads(result.stdout)
     names = [row["retriever"] for row in data["retrievers"]]
-    assert names == ["dense", "bm25", "hybrid"] and data["questions"] >= 60
+    assert names == ["dense", "bm25", "hybrid"] and data["questions"] >= 60 and data["set"] == "labelled"
     assert all(0 <= row["recall@5"] <= 1 for row in data["retrievers"])
+    heldout = json.loads(run(["eval", "--set", "heldout", "--json"], cli_env).stdout)
+    assert heldout["set"] == "heldout" and heldout["questions"] >= 100

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from coach.corpus import CorpusError, chunk_document, load_corpus, parse_document
-from coach.evaluation import load_questions
+from coach.evaluation import QUESTION_SETS, load_questions
 from coach.settings import KNOWLEDGE_DIR, PROJECT_ROOT
 
 
@@ -101,8 +101,25 @@ def test_a_broken_file_is_skipped_not_fatal(tmp_path):
     assert len(problems) == 2 and any("not valid YAML" in p for p in problems) and any("UTF-8" in p for p in problems)
 
 
-def test_labelled_questions_point_at_real_sections():
-    questions = load_questions()
+def test_sentences_are_embedded_with_their_heading():
+    chunks = chunk_document(
+        parse_document(
+            "## Saying no\nYou can decline. Offer a rotation instead!\n\n- Time-box it: two weeks, then hand over.\n"
+            "- ok\n\n## Short\nOne sentence only.\n",
+            "knowledge/no.md",
+        )
+    )
+    assert chunks[0].sentence_texts == (
+        "Saying no: You can decline.",
+        "Saying no: Offer a rotation instead!",
+        "Saying no: Time-box it: two weeks, then hand over.",
+    )  # "ok" is too short to stand alone
+    assert chunks[1].sentence_texts == ()  # one sentence: the section's own vector is as focused
+
+
+@pytest.mark.parametrize("question_set", sorted(QUESTION_SETS))
+def test_labelled_questions_point_at_real_sections(question_set):
+    questions = load_questions(QUESTION_SETS[question_set])
     assert len(questions) >= 60
     for item in questions:
         for path, section in item.answers:

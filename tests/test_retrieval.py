@@ -4,28 +4,38 @@ from __future__ import annotations
 
 import pytest
 
-from coach.evaluation import load_questions, score_retriever
+from coach.answers import is_supported
+from coach.evaluation import QUESTION_SETS, RetrievalScores, load_questions, score_retriever
 from coach.resources import build_retriever
-from coach.retrieval import MODES
+from coach.retrieval import MODES, HybridRetriever, RetrievalConfig
+
+
+def score(retriever: HybridRetriever, question_set: str) -> RetrievalScores:
+    return score_retriever(
+        question_set,
+        lambda q: [(i.chunk.path, i.chunk.section) for i in retriever.retrieve(q, k=10)],
+        load_questions(QUESTION_SETS[question_set]),
+    )
 
 
 @pytest.fixture(scope="module")
 def scores(real_index):
-    questions = load_questions()
-    results = {}
-    for mode in MODES:
-        retriever = build_retriever(real_index, mode=mode)
-        results[mode] = score_retriever(
-            mode, lambda q, r=retriever: [(i.chunk.path, i.chunk.section) for i in r.retrieve(q, k=10)], questions
-        )
-    return results
+    return {mode: score(build_retriever(real_index, mode=mode), "labelled") for mode in MODES}
 
 
 def test_hybrid_meets_the_recall_bar_and_beats_dense(scores):
     hybrid, dense, bm25 = scores["hybrid"], scores["dense"], scores["bm25"]
-    assert hybrid.recall_at_5 >= 0.90
+    # The target is 0.95 (`coach eval` measures 0.956); one question of slack for the approximate vector search.
+    assert hybrid.recall_at_5 >= 0.94
     assert hybrid.recall_at_5 > dense.recall_at_5
     assert hybrid.mrr_at_10 > bm25.mrr_at_10
+
+
+@pytest.mark.parametrize("question_set", ["labelled", "heldout"])
+def test_sentence_vectors_find_more_sections(real_index, question_set):
+    with_sentences = score(build_retriever(real_index), question_set)
+    sections_only = score(build_retriever(real_index, config=RetrievalConfig(sentence_weight=0.0)), question_set)
+    assert with_sentences.recall_at_5 > sections_only.recall_at_5
 
 
 @pytest.mark.parametrize(
@@ -62,3 +72,23 @@ def test_each_section_appears_once(real_index):
 
 def test_empty_query_returns_nothing(real_index):
     assert build_retriever(real_index).retrieve("   ") == []
+
+
+OUT_OF_SCOPE = [
+    "What's the best pizza topping in Naples?",
+    "How do I reverse a linked list in Python?",
+    "How do I file my taxes as a freelancer in Germany?",
+    "How do I set up a Kubernetes ingress controller?",
+    "Write me a poem about the sea",
+    "How do I train my puppy to stop biting?",
+]
+
+
+def test_support_threshold_separates_career_questions_from_the_rest(real_index):
+    retriever = build_retriever(real_index)
+    for question_set in QUESTION_SETS.values():
+        unsupported = [
+            q.question for q in load_questions(question_set) if not is_supported(retriever.retrieve(q.question))
+        ]
+        assert unsupported == []
+    assert not any(is_supported(retriever.retrieve(question)) for question in OUT_OF_SCOPE)
