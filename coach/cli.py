@@ -326,6 +326,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from coach.evaluation import QUESTION_SETS  # light: settings and YAML, which every command loads anyway
+
     parser = _Parser(prog="coach", description="Career Coach: grounded career advice for software engineers.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -369,7 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="retrieval quality on the labelled questions")
     evaluate.add_argument("--json", action="store_true")
     evaluate.add_argument(
-        "--set", choices=("labelled", "heldout"), default="labelled", help="which question set (default: labelled)"
+        "--set", choices=sorted(QUESTION_SETS), default="labelled", help="which question set (default: labelled)"
     )
     evaluate.set_defaults(run=cmd_eval)
 
