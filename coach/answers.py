@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-from coach.corpus import SENTENCE_BREAK
+from coach.corpus import LIST_ITEM, SENTENCE_BREAK
 from coach.ladder import Ladder, Level
 from coach.profile import Profile
 from coach.retrieval import Retrieved
@@ -200,7 +200,7 @@ def _sentences(text: str) -> list[str]:
     """Whole sentences of the prose lines; list items and the lines that introduce a list are left out."""
     sentences = []
     for line in text.splitlines():
-        if re.match(r"^\s*(?:[-*]|\d+[.)])\s+", line) or line.rstrip().endswith(":"):
+        if LIST_ITEM.match(line) or line.rstrip().endswith(":"):
             continue
         for part in SENTENCE_BREAK.split(" ".join(line.split())):
             if len(part.split()) >= 6 and not part.rstrip().endswith(":"):
@@ -219,9 +219,9 @@ def list_blocks(text: str) -> list[ListBlock]:
     blocks: list[ListBlock] = []
     intro, items = "", []
     for line in [*text.splitlines(), ""]:
-        match = re.match(r"^\s*(?:[-*]|\d+[.)])\s+(.*\S)", line)
-        if match:
-            items.append(match.group(1).strip())
+        marker = LIST_ITEM.match(line)
+        if marker and line[marker.end() :].strip():
+            items.append(line[marker.end() :].strip())
             continue
         if items:
             blocks.append(ListBlock(intro, tuple(items)))

@@ -22,6 +22,7 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re
 HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
 # Where one sentence ends and the next begins: end punctuation, then a capital, quote or bracket.
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")  # a markdown list marker at the start of a line
 # Non-corpus markdown that may sit in a knowledge folder.
 SKIPPED_NAMES = {"readme.md", "license.md", "changelog.md"}
 

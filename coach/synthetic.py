@@ -15,10 +15,9 @@ from pathlib import Path
 
 import yaml
 
-from coach.corpus import Document, chunk_document, load_corpus
+from coach.corpus import LIST_ITEM, Document, chunk_document, load_corpus
 
-SENTENCE = re.compile(r"(?<=[.!?])\s+")
-LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+SENTENCE = re.compile(r"(?<=[.!?])\s+")  # looser than the corpus's SENTENCE_BREAK: any end punctuation splits
 # Pairs that read naturally in career guidance either way round; a variant swaps about half of them.
 SWAPS = (
     ("engineer", "developer"),
@@ -74,7 +73,7 @@ def _sections(document: Document) -> list[tuple[str, list[str]]]:
     """(heading, sentences) for each section of a real document, list items counted as sentences."""
     sections = []
     for chunk in chunk_document(document):
-        lines = [LIST_MARK.sub("", line).strip() for line in chunk.text.splitlines()]
+        lines = [LIST_ITEM.sub("", line).strip() for line in chunk.text.splitlines()]
         sentences = [part for line in lines if line for part in SENTENCE.split(line) if len(part.split()) >= 4]
         if sentences:
             sections.append((chunk.section, sentences))
