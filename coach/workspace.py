@@ -1,62 +1,23 @@
-"""One person's workspace as the app sees it: conversation, profile, brag doc and plan, kept in the user store.
-
-The Streamlit view calls these functions and renders what they return; it holds no logic of its own.
-"""
+"""One person's workspace: their profile, conversation, brag doc and plans, kept in the user store and worked on
+through the engine. The app and `coach chat` hold a workspace; nothing here is shared between workspaces."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from coach.answers import FOLLOW_UP_BOTH
-from coach.brag import BragEntry, render_markdown
-from coach.conversation import Coach, Reply, Turn
-from coach.corpus import CorpusError, parse_document
+from coach.engine import Coach, ReplyStream, Turn
 from coach.errors import CoachError
-from coach.ladder import Ladder
-from coach.plans import build_plan
-from coach.profile import Profile
-from coach.store import StoredEntry, StoredMessage, UserStore
+from coach.records import BragEntry, MessagePayload, Plan, Profile, Reply, StoredEntry, StoredMessage
+from coach.skills.brag import render_markdown
+from coach.storage.store import UserStore, new_workspace_id
 
-WELCOME = (
-    "Hi, I'm your career coach. I can answer questions from our career guides (with sources), compare roles, "
-    "build a plan toward your next level, and turn your accomplishments into brag-doc bullets.\n\n" + FOLLOW_UP_BOTH
-)
-QUICK_LEVELS = ("Junior", "Mid", "Senior", "Lead", "Staff", "Engineering Manager")
-QUICK_FOCUS = ("coding", "leading", "both")
-MAX_UPLOAD_BYTES = 1_000_000
 WORKSPACE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-
-
-def reply_payload(reply: Reply) -> dict[str, Any]:
-    """What the view needs to render a stored reply again: sources, follow-up, notice, brag entries."""
-    return {
-        "intent": reply.intent,
-        "sources": [source.as_dict() for source in reply.sources],
-        "follow_up": reply.follow_up,
-        "notice": reply.notice,
-        "entries": [entry.as_dict() for entry in reply.entries],
-        "added": False,
-    }
-
-
-def entry_from_dict(data: dict[str, Any]) -> BragEntry:
-    return BragEntry(
-        original=data["original"],
-        bullet=data["bullet"],
-        competencies=tuple(data["competencies"]),
-        questions=tuple(data["questions"]),
-        scope=data.get("scope"),
-        level=data.get("level"),
-    )
 
 
 def choose_workspace(requested: str | None, store: UserStore) -> str:
     """The workspace named in the URL, else the one used last, else a new one."""
-    from coach.store import new_workspace_id
-
     if requested and WORKSPACE_ID.match(requested):
         return requested
     return store.latest_workspace() or new_workspace_id()
@@ -64,52 +25,53 @@ def choose_workspace(requested: str | None, store: UserStore) -> str:
 
 @dataclass
 class Workspace:
-    store: UserStore
+    coach: Coach
     id: str
+
+    @property
+    def store(self) -> UserStore:
+        if self.coach.store is None:
+            raise CoachError("This coach keeps no user data; open it with a store.")
+        return self.coach.store
 
     # -- profile and conversation ----------------------------------------------------------------------------
 
     def profile(self) -> Profile:
         return self.store.load_profile(self.id)
 
-    def save_profile(self, profile: Profile, ladder: Ladder) -> None:
-        level = ladder.find(profile.level)
-        track = level.track if level else profile.track
-        self.store.save_profile(self.id, Profile(profile.level, profile.focus, track, profile.target, profile.years))
+    def save_profile(self, profile: Profile) -> None:
+        level = self.coach.ladder.find(profile.level)
+        self.store.save_profile(self.id, profile.model_copy(update={"track": level.track if level else profile.track}))
 
     def history(self) -> list[StoredMessage]:
         return self.store.messages(self.id)
 
-    def turns(self) -> list[Turn]:
-        return [Turn(message.role, message.content) for message in self.history()]
-
     def new_conversation(self) -> None:
         self.store.new_conversation(self.id)
 
-    def ask(self, coach: Coach, text: str):
-        """Record the user's message first (so it is never lost), then start the reply stream."""
-        history = self.turns()
+    def ask(self, text: str) -> ReplyStream:
+        """Record the user's message first (so it is never lost), then start the reply stream. The conversation's
+        state is read once here and saved once, with the reply, by `record_reply`."""
+        state = self.store.load_conversation(self.id)
+        history = [Turn(message.role, message.content) for message in self.history()]
         self.store.add_message(self.id, "user", text)
-        return coach.respond(text, self.profile(), history)
+        return self.coach.respond(text, state, history)
 
     def record_reply(self, reply: Reply) -> int:
-        if reply.profile != self.profile():
-            self.store.save_profile(self.id, reply.profile)
-        if reply.plan is not None:
-            self.store.save_plan(self.id, reply.plan.as_dict())
-        return self.store.add_message(self.id, "assistant", reply.answer, reply_payload(reply))
+        return self.store.save_turn(self.id, reply)
 
     def record_problem(self, error: CoachError) -> None:
-        self.store.add_message(self.id, "assistant", f"I couldn't handle that message: {error}", {"error": True})
+        self.store.add_message(
+            self.id, "assistant", f"I couldn't handle that message: {error}", MessagePayload(error=True)
+        )
 
     def add_reply_entries(self, message: StoredMessage) -> int:
         """The 'add to brag doc' button: store the message's entries once."""
-        if message.payload.get("added"):
+        if message.payload.added:
             return 0
-        entries = [entry_from_dict(data) for data in message.payload.get("entries", [])]
-        self.store.add_entries(self.id, entries)
-        self.store.update_payload(self.id, message.id, {**message.payload, "added": True})
-        return len(entries)
+        self.store.add_entries(self.id, message.payload.entries)
+        self.store.update_payload(self.id, message.id, message.payload.model_copy(update={"added": True}))
+        return len(message.payload.entries)
 
     # -- brag doc -----------------------------------------------------------------------------------------------
 
@@ -122,7 +84,11 @@ class Workspace:
             groups.setdefault(stored.entry.competencies[0], []).append(stored)
         return groups
 
-    def add_entries(self, entries: list[BragEntry]) -> None:
+    def draft(self, paste: str) -> tuple[tuple[BragEntry, ...], str | None]:
+        """Bullets for a paste, the same as the chat makes (the model's wording when one is configured)."""
+        return self.coach.brag(paste, self.profile())
+
+    def add_entries(self, entries: list[BragEntry] | tuple[BragEntry, ...]) -> None:
         self.store.add_entries(self.id, entries)
 
     def update_entry(self, entry_id: int, bullet: str) -> None:
@@ -139,19 +105,15 @@ class Workspace:
 
     # -- plan -------------------------------------------------------------------------------------------------
 
-    def generate_plan(self, coach: Coach) -> tuple[dict[str, Any], str | None]:
+    def generate_plan(self) -> tuple[Plan, str | None]:
         profile = self.profile()
         if profile.level is None or profile.focus is None:
             raise CoachError("Set your level and focus first (in the sidebar, or tell me in the chat).")
-        plan = build_plan(coach.ladder, coach.retriever, profile.level, profile.focus, profile.target)
-        notice = None
-        if coach.writer is not None:
-            plan, notice = coach.writer.write_plan(plan, profile)
-        data = plan.as_dict()
-        self.store.save_plan(self.id, data)
-        return data, notice
+        plan, notice = self.coach.plan(profile)
+        self.store.save_plan(self.id, plan)
+        return plan, notice
 
-    def latest_plan(self) -> dict[str, Any] | None:
+    def latest_plan(self) -> Plan | None:
         return self.store.latest_plan(self.id)
 
     # -- data -------------------------------------------------------------------------------------------------
@@ -164,46 +126,3 @@ class Workspace:
 
     def delete(self) -> None:
         self.store.delete_workspace(self.id)
-
-
-def gap_chart_rows(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    """Long-form rows (competency, level, bar) for a grouped bar chart of current vs target."""
-    rows = []
-    for gap in plan["gaps"]:
-        rows.append({"competency": gap["competency"], "level": plan["level"], "bar": gap["current"]})
-        rows.append({"competency": gap["competency"], "level": plan["target"], "bar": gap["target"]})
-    return rows
-
-
-def ladder_rows(ladder: Ladder, level_name: str) -> list[dict[str, str]]:
-    level = ladder.level(level_name)
-    return [
-        {
-            "Competency": name,
-            "Expectation": cell.expectation,
-            "Signals": "; ".join(cell.signals),
-            "Example evidence": "; ".join(cell.evidence),
-        }
-        for name, cell in level.competencies.items()
-    ]
-
-
-def save_upload(uploads_dir: Path, name: str, data: bytes) -> Path:
-    """Validate and keep an uploaded company ladder (markdown) beside the corpus; raises CoachError with the fix."""
-    safe_name = re.sub(r"[^A-Za-z0-9_.-]", "-", Path(name).name).strip(".-") or "ladder.md"
-    if not safe_name.lower().endswith(".md"):
-        raise CoachError(f"{name}: upload markdown files (.md).")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise CoachError(f"{name}: larger than 1 MB; split it into smaller markdown files.")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CoachError(f"{name}: not UTF-8 text; save it as UTF-8 markdown and upload it again.") from None
-    try:
-        parse_document(text, f"uploads/{safe_name}")
-    except CorpusError as error:
-        raise CoachError(str(error)) from None
-    uploads_dir.mkdir(parents=True, exist_ok=True)
-    target = uploads_dir / safe_name
-    target.write_text(text, encoding="utf-8")
-    return target

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.settings import KNOWLEDGE_DIR, Settings, load_settings
+from coach.knowledge.data import KNOWLEDGE_DIR
+from coach.settings import Settings, load_settings
 
 PROVIDER_VARIABLES = (
     "COACH_LLM",
@@ -40,7 +41,7 @@ def shared_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def embeddings(shared_data_dir: Path):
-    from coach.embeddings import load_embeddings
+    from coach.retrieval.embeddings import load_embeddings
 
     return load_embeddings(shared_data_dir / "models")
 
@@ -48,7 +49,7 @@ def embeddings(shared_data_dir: Path):
 @pytest.fixture(scope="session")
 def real_index(embeddings, shared_data_dir: Path):
     """The real corpus in a real Chroma directory, embedded with the real model, built once per run."""
-    from coach.index import open_index
+    from coach.retrieval.index import open_index
 
     index, report = open_index(shared_data_dir / "index", (KNOWLEDGE_DIR,), embeddings)
     assert report.total_chunks > 300
@@ -57,14 +58,14 @@ def real_index(embeddings, shared_data_dir: Path):
 
 @pytest.fixture(scope="session")
 def ladder():
-    from coach.ladder import load_ladder
+    from coach.knowledge.ladder import load_ladder
 
     return load_ladder()
 
 
 @pytest.fixture(scope="session")
 def engine(real_index):
-    from coach.resources import build_coach
+    from coach.engine import build_coach
 
     return build_coach(real_index)
 

@@ -13,7 +13,7 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from coach.bench import free_port, wait_for_health  # the benchmark starts servers the same way
+from coach.bench.processes import free_port, wait_for_health  # the benchmark starts servers the same way
 
 __all__ = ["FaultServer", "LlamaServer", "free_port", "smollm2_path", "wait_for_health"]
 

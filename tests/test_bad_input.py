@@ -7,13 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.brag import BragError, draft_entries, split_entries
-from coach.conversation import InputError
-from coach.corpus import CorpusError, chunk_document, parse_document
+from coach.engine import InputError
 from coach.errors import CoachError
-from coach.intents import route
-from coach.profile import Profile, read_profile
-from coach.workspace import save_upload
+from coach.knowledge.corpus import CorpusError, chunk_document, parse_document, save_upload
+from coach.records import Profile
+from coach.skills.brag import BragError, draft_entries, split_entries
+from coach.understanding.intents import LABELS
+from coach.understanding.profile import read_profile
 
 SENIOR = Profile(level="Senior", focus="coding")
 
@@ -92,12 +92,12 @@ any_text = st.one_of(st.text(max_size=400), career_text)
 
 @FUZZ
 @given(any_text)
-def test_fuzz_profile_and_routing(ladder, text):
+def test_fuzz_profile_and_routing(ladder, engine, text):
     profile = read_profile(text, ladder)
     for value in (profile.level, profile.target):
         assert value is None or value in ladder.level_names
     assert profile.focus in (None, "coding", "leading", "both")
-    assert route(text, ladder).intent in ("question", "compare", "plan", "brag", "profile")
+    assert engine.classifier.classify(text) in LABELS
 
 
 @FUZZ

@@ -148,3 +148,32 @@ def test_index_and_eval(cli_env):
     assert all(0 <= row["recall@5"] <= 1 for row in data["retrievers"])
     heldout = json.loads(run(["eval", "--set", "heldout", "--json"], cli_env).stdout)
     assert heldout["set"] == "heldout" and heldout["questions"] >= 100
+
+
+def test_chat_keeps_the_conversation_across_turns(cli_env):
+    turns = [
+        "hey. senior backend dev here, mostly heads-down coding - what would it take to make staff?",
+        "how long does that take?",
+        json.dumps({"content": "- cut p95 checkout latency from 800ms to 120ms\n- wrote the deploy runbook"}),
+        "punch up the last one",
+        "tell me a joke",
+        "/new",
+        "how long does that take?",
+    ]
+    result = run(["chat", "--json"], cli_env, "\n".join(turns) + "\n")
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    replies = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert [reply["turn"] for reply in replies] == [1, 2, 3, 4, 5, 6]
+    first, follow_up, paste, punch, joke, fresh = replies
+    assert first["profile"] == {"level": "Senior", "focus": "coding", "target": "Staff"}
+    # The follow-up is answered on the topic: how long the step to Staff takes, from a section about years.
+    assert follow_up["intent"] == "question" and "years" in " ".join(s["section"].lower() for s in follow_up["sources"])
+    assert "Staff" in follow_up["answer"]
+    assert paste["intent"] == "brag" and len(paste["entries"]) == 2
+    assert punch["intent"] == "brag" and "Wrote the deploy runbook" in punch["answer"]
+    assert joke["intent"] == "other" and joke["profile"]["level"] == "Senior"
+    assert fresh["profile"] == {"level": None, "focus": None, "target": None}  # /new: a new conversation
+
+
+def test_chat_bad_json_line_is_one_line(cli_env):
+    assert_clean_error(run(["chat", "--json"], cli_env, '{"text": "hi"}\n'), '{"content": "..."}')

@@ -14,10 +14,9 @@ from servers import FaultServer
 from streamlit.testing.v1 import AppTest
 from test_cli import run
 
-from coach.conversation import Coach
-from coach.generation import LlmWriter
-from coach.settings import PROJECT_ROOT
-from coach.store import UserStore
+from coach.generation.writer import LlmWriter
+from coach.knowledge.data import PROJECT_ROOT
+from coach.storage.store import UserStore
 from coach.workspace import Workspace
 
 PERSONAL = "PERSONAL-4417 my manager ignores me"
@@ -35,10 +34,10 @@ class Broken(GenericFakeChatModel):
 def test_personal_text_never_reaches_the_logs(engine, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
     logging.getLogger().setLevel(logging.DEBUG)
-    workspace = Workspace(UserStore(tmp_path / "user.sqlite3"), "me")
-    coach = Coach(engine.ladder, engine.retriever, LlmWriter(Broken(messages=iter([])), "openai:test"))
+    coach = engine.using(LlmWriter(Broken(messages=iter([])), "openai:test"), UserStore(tmp_path / "u"))
+    workspace = Workspace(coach, "me")
     for message in (f"- shipped {PERSONAL} to 40% of users\n- mentored {PERSONAL}", f"What is glue work? {PERSONAL}"):
-        reply = workspace.ask(coach, message).result()
+        reply = workspace.ask(message).result()
         workspace.record_reply(reply)
         assert reply.notice  # the model failed, and the failure was logged...
     workspace.add_reply_entries(workspace.history()[1])

@@ -1,0 +1,225 @@
+"""The career ladder: levels x competencies, comparison dimensions and title aliases, loaded from `knowledge/` data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from coach.errors import CoachError
+from coach.knowledge.data import KNOWLEDGE_DIR, read_data
+
+COMPETENCY_KEYS = ("bar", "expectation", "signals", "evidence", "actions")
+TRACKS = ("ic", "manager")
+
+
+class LadderError(CoachError):
+    """The ladder data is inconsistent; the message names the file and the entry to fix."""
+
+
+@dataclass(frozen=True)
+class Competency:
+    name: str
+    description: str
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CompetencyExpectation:
+    bar: int
+    expectation: str
+    signals: tuple[str, ...]
+    evidence: tuple[str, ...]
+    coding_actions: tuple[str, ...]
+    leading_actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    track: str
+    rank: int  # position on its track, from 0
+    years_min: int
+    years_max: int | None
+    summary: str
+    dimensions: dict[str, str]
+    competencies: dict[str, CompetencyExpectation]
+
+    @property
+    def typical_years(self) -> str:
+        return f"{self.years_min}+" if self.years_max is None else f"{self.years_min}-{self.years_max}"
+
+
+@dataclass(frozen=True)
+class CompanyMap:
+    company: str
+    names: tuple[str, ...]
+    bare_codes: bool
+    levels: dict[str, str]
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is loaded once and shared
+class Ladder:
+    levels: tuple[Level, ...]
+    competencies: tuple[Competency, ...]
+    dimensions: tuple[tuple[str, str], ...]  # (key, display name)
+    titles: dict[str, str]  # lower-case alias -> canonical level
+    companies: tuple[CompanyMap, ...]
+    sources: tuple[str, ...]
+    synonyms: dict[str, str]  # informal word -> the corpus's words, for query expansion
+
+    def level(self, name: str) -> Level:
+        for level in self.levels:
+            if level.name.lower() == name.lower():
+                return level
+        raise KeyError(name)
+
+    def find(self, name: str | None) -> Level | None:
+        if not name:
+            return None
+        try:
+            return self.level(name)
+        except KeyError:
+            return None
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return tuple(level.name for level in self.levels)
+
+    def track_levels(self, track: str) -> tuple[Level, ...]:
+        return tuple(level for level in self.levels if level.track == track)
+
+    def next_level(self, name: str) -> Level | None:
+        """The next level up the same track, or None at the top."""
+        current = self.level(name)
+        above = [level for level in self.track_levels(current.track) if level.rank == current.rank + 1]
+        return above[0] if above else None
+
+    def competency(self, name: str) -> Competency:
+        return next(competency for competency in self.competencies if competency.name == name)
+
+    def competency_names(self) -> tuple[str, ...]:
+        return tuple(competency.name for competency in self.competencies)
+
+
+def _require(mapping: Any, key: str, where: str) -> Any:
+    if not isinstance(mapping, dict) or key not in mapping or mapping[key] in (None, "", []):
+        raise LadderError(f"{where}: '{key}' is missing")
+    return mapping[key]
+
+
+def _strings(value: Any, where: str, count: int | None = None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise LadderError(f"{where}: expected a list of non-empty strings")
+    if count is not None and len(value) < count:
+        raise LadderError(f"{where}: expected at least {count} items, found {len(value)}")
+    return tuple(item.strip() for item in value)
+
+
+def _parse_competency(raw: Any, where: str) -> CompetencyExpectation:
+    for key in COMPETENCY_KEYS:
+        _require(raw, key, where)
+    bar = raw["bar"]
+    if not isinstance(bar, int) or not 1 <= bar <= 10:
+        raise LadderError(f"{where}: 'bar' must be an integer from 1 to 10")
+    actions = raw["actions"]
+    return CompetencyExpectation(
+        bar=bar,
+        expectation=str(raw["expectation"]).strip(),
+        signals=_strings(raw["signals"], f"{where}.signals", 2),
+        evidence=_strings(raw["evidence"], f"{where}.evidence", 1),
+        coding_actions=_strings(_require(actions, "coding", f"{where}.actions"), f"{where}.actions.coding", 1),
+        leading_actions=_strings(_require(actions, "leading", f"{where}.actions"), f"{where}.actions.leading", 1),
+    )
+
+
+def parse_ladder(ladder_data: Any, alias_data: Any, origin: str = "ladder.yaml") -> Ladder:
+    """Build and validate a Ladder: every level has every competency, every alias names a known level."""
+    competencies = tuple(
+        Competency(
+            name=str(_require(raw, "name", f"{origin}: competency")),
+            description=str(_require(raw, "description", f"{origin}: competency {raw.get('name')}")),
+            keywords=_strings(_require(raw, "keywords", f"{origin}: competency {raw.get('name')}"), "keywords"),
+        )
+        for raw in _require(ladder_data, "competencies", origin)
+    )
+    competency_names = [competency.name for competency in competencies]
+    dimensions = tuple(
+        (
+            str(_require(raw, "key", f"{origin}: dimension")),
+            str(_require(raw, "name", f"{origin}: dimension")),
+        )
+        for raw in _require(ladder_data, "dimensions", origin)
+    )
+
+    levels: list[Level] = []
+    ranks = dict.fromkeys(TRACKS, 0)
+    for raw in _require(ladder_data, "levels", origin):
+        name = str(_require(raw, "name", f"{origin}: level"))
+        where = f"{origin}: level {name}"
+        track = _require(raw, "track", where)
+        if track not in TRACKS:
+            raise LadderError(f"{where}: track must be one of {', '.join(TRACKS)}")
+        if "years_min" not in raw or "years_max" not in raw:
+            raise LadderError(f"{where}: 'years_min' and 'years_max' are required (years_max may be null)")
+        raw_competencies = _require(raw, "competencies", where)
+        missing = [c for c in competency_names if c not in raw_competencies]
+        if missing:
+            raise LadderError(f"{where}: missing competencies {', '.join(missing)}")
+        unknown = [c for c in raw_competencies if c not in competency_names]
+        if unknown:
+            raise LadderError(f"{where}: unknown competencies {', '.join(unknown)}")
+        levels.append(
+            Level(
+                name=name,
+                track=track,
+                rank=ranks[track],
+                years_min=int(raw["years_min"]),
+                years_max=None if raw["years_max"] is None else int(raw["years_max"]),
+                summary=str(_require(raw, "summary", where)).strip(),
+                dimensions={
+                    key: str(_require(raw, key, where)).strip() for key, _ in dimensions if key != "typical_years"
+                },
+                competencies={c: _parse_competency(raw_competencies[c], f"{where}.{c}") for c in competency_names},
+            )
+        )
+        ranks[track] += 1
+
+    known = {level.name for level in levels}
+    titles: dict[str, str] = {}
+    for level_name, aliases in _require(alias_data, "titles", "aliases.yaml").items():
+        if level_name not in known:
+            raise LadderError(f"aliases.yaml: titles name unknown level '{level_name}'")
+        for alias in _strings(aliases, f"aliases.yaml: titles.{level_name}"):
+            titles[alias.lower()] = level_name
+    companies = []
+    for raw in _require(alias_data, "companies", "aliases.yaml"):
+        company = str(_require(raw, "company", "aliases.yaml: company"))
+        mapping = {str(code): str(level) for code, level in _require(raw, "levels", company).items()}
+        bad = sorted(level for level in mapping.values() if level not in known)
+        if bad:
+            raise LadderError(f"aliases.yaml: {company} maps to unknown levels {', '.join(bad)}")
+        companies.append(
+            CompanyMap(
+                company=company,
+                names=_strings(_require(raw, "names", company), f"aliases.yaml: {company}.names"),
+                bare_codes=bool(raw.get("bare_codes", False)),
+                levels=mapping,
+            )
+        )
+    return Ladder(
+        levels=tuple(levels),
+        competencies=competencies,
+        dimensions=dimensions,
+        titles=titles,
+        companies=tuple(companies),
+        sources=tuple(ladder_data.get("sources") or ()),
+        synonyms={str(key).lower(): str(value) for key, value in (alias_data.get("synonyms") or {}).items()},
+    )
+
+
+@lru_cache(maxsize=4)
+def load_ladder(knowledge_dir: Path = KNOWLEDGE_DIR) -> Ladder:
+    """Load the ladder once per process; it is read-only data shared by every session."""
+    return parse_ladder(read_data("ladder.yaml", knowledge_dir), read_data("aliases.yaml", knowledge_dir))

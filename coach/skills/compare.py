@@ -1,0 +1,73 @@
+"""Side-by-side comparison of two roles: the ladder's dimensions as a table, and the corpus's take on the difference."""
+
+from __future__ import annotations
+
+from coach.knowledge.ladder import Ladder, Level
+from coach.records import Comparison
+from coach.retrieval.search import HybridRetriever, Retrieved, relevant, to_source
+from coach.text import list_items, terms
+
+KEY_DIFFERENCES = "**Key differences**"
+
+
+def _cell(text: str) -> str:
+    """Table cells are one line with no pipe, so user-visible markdown stays a table."""
+    return " ".join(text.replace("|", "/").split())
+
+
+def comparison_rows(ladder: Ladder, first: Level, second: Level) -> list[dict[str, str]]:
+    rows = []
+    for key, name in ladder.dimensions:
+        if key == "typical_years":
+            values = (f"{first.typical_years} years", f"{second.typical_years} years")
+        else:
+            values = (first.dimensions[key], second.dimensions[key])
+        rows.append({"dimension": name, first.name: _cell(values[0]), second.name: _cell(values[1])})
+    return rows
+
+
+def _about_both(item: Retrieved, first: str, second: str) -> bool:
+    levels = {level.lower() for level in item.chunk.levels}
+    return first.lower() in levels and second.lower() in levels
+
+
+def compare_roles(ladder: Ladder, retriever: HybridRetriever, role_a: str, role_b: str) -> Comparison:
+    """Compare two canonical roles; raises KeyError for a role the ladder does not have."""
+    first, second = ladder.level(role_a), ladder.level(role_b)
+    rows = comparison_rows(ladder, first, second)
+    query = (
+        f"How does a {first.name} differ from a {second.name}? Key differences between {first.name} and {second.name}"
+    )
+    retrieved = retriever.retrieve(query, k=8, levels=(first.name, second.name))
+    # Documents written about both roles (e.g. a "Lead vs Staff" guide) say the most about the difference.
+    focused = [item for item in retrieved if _about_both(item, first.name, second.name)]
+    used = relevant(focused or retrieved, limit=3)
+    query_terms = terms(query) | {"difference", "differ", "key"}
+    summary_lines: list[str] = []
+    for index, item in enumerate(used):
+        for line in list_items(item.chunk.text):
+            if terms(line) & terms(f"{first.name} {second.name}"):
+                summary_lines.append(f"- {line} [{index + 1}]")
+        if len(summary_lines) >= 4:
+            break
+    if not summary_lines and used:
+        best = max(used, key=lambda item: len(terms(item.chunk.text) & query_terms))
+        sentence = best.chunk.text.split("\n\n")[0].strip()
+        summary_lines.append(f"{sentence} [{used.index(best) + 1}]")
+    summary = "\n".join(summary_lines[:4])
+
+    header = f"| Dimension | {first.name} | {second.name} |\n|---|---|---|"
+    table = "\n".join(f"| {row['dimension']} | {row[first.name]} | {row[second.name]} |" for row in rows)
+    table_markdown = (
+        f"**{first.name} vs {second.name}**\n\n{header}\n{table}\n\n"
+        f"*Table: the career ladder ({first.name}: {first.summary} {second.name}: {second.summary})*"
+    )
+    markdown = table_markdown + (f"\n\n{KEY_DIFFERENCES}\n{summary}" if summary else "")
+    return Comparison(
+        roles=(first.name, second.name),
+        rows=tuple(rows),
+        summary=summary,
+        sources=tuple(to_source(item) for item in used),
+        table=table_markdown,
+        markdown=markdown.strip(),
+    )

@@ -1,0 +1,68 @@
+"""Follow-ups, which lean on earlier turns: a question made standalone with the conversation's topic, and which of
+the entries just drafted a message points at ("the last one", "the 2nd", "#3")."""
+
+from __future__ import annotations
+
+import re
+
+from coach.knowledge.ladder import Ladder
+from coach.records import Topic
+from coach.text import normalize
+from coach.understanding.profile import level_spans
+
+ORDINALS = {"first": 0, "1st": 0, "one": 0, "second": 1, "2nd": 1, "two": 1, "third": 2, "3rd": 2, "three": 2,
+            "fourth": 3, "4th": 3, "four": 3, "fifth": 4, "5th": 4, "five": 4}  # fmt: skip
+POINTER = re.compile(
+    r"\b(first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last|final)\b|#\s?(\d)\b|\b(?:bullet|entry|item|number|no\.?)\s*(\d)\b"
+)
+ALL = re.compile(r"\b(?:them|all|these|those|every|each|both)\b")
+
+
+def with_topic(text: str, topic: Topic, ladder: Ladder) -> str:
+    """The follow-up as a question of its own: a level it names takes the place of the topic's last level ("and
+    Principal?" after "how do I get from Senior to Staff?"); otherwise the topic's question comes first."""
+    named = level_spans(ladder, normalize(text))
+    question = normalize(topic.question)
+    spans = level_spans(ladder, question)
+    if named and spans:
+        start, end, _ = spans[-1]
+        rest = re.sub(r"^\W*(?:and|what about|how about|or)\b\W*", "", normalize(text)).rstrip("?!. ")
+        replaced = f"{question[:start]}{named[-1][2]}{question[end:]}"
+        return replaced if len(rest.split()) <= 3 else f"{replaced} {text}"
+    return f"{topic.question.rstrip('?.! ')}? {text}"
+
+
+def pointed_entries(text: str, count: int) -> list[int]:
+    """The entries a brag follow-up is about, by position; all of them when it says so or names none."""
+    lowered = normalize(text)
+    found: list[int] = []
+    for match in POINTER.finditer(lowered):
+        word, hash_number, number = match.groups()
+        if word in ("last", "final"):
+            index = count - 1
+        elif word:
+            index = ORDINALS[word]
+        else:
+            index = int(hash_number or number) - 1
+        if 0 <= index < count and index not in found:
+            found.append(index)
+    return found or list(range(count))
+
+
+def means_all(text: str) -> bool:
+    return ALL.search(normalize(text)) is not None
+
+
+SAVE = re.compile(r"\b(?:add|save|keep|put|store|stick|move)\b")
+COMPETENCY = re.compile(r"\b(?:competenc\w*|skills?|areas?|categor\w*|dimension)\b|\bwhat (?:does|do) .* show\b")
+
+
+def brag_action(text: str) -> str:
+    """What a brag follow-up asks for: 'competency' (what an entry shows), 'save' (add them to the brag doc) or
+    'strengthen' (the default: punch it up)."""
+    lowered = normalize(text)
+    if COMPETENCY.search(lowered):
+        return "competency"
+    if SAVE.search(lowered) and not re.search(r"\b(?:number|metric|result)\b", lowered):
+        return "save"
+    return "strengthen"

@@ -1,0 +1,97 @@
+"""Reading a profile from free text: company levels, abbreviations, focus, target, years; unknown stays None."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.records import Profile
+from coach.understanding.profile import read_profile, resolve_focus, resolve_level
+
+# (text, level, focus, target, years)
+CASES = [
+    ("I'm an L5 at Google, half my time leading", "Senior", "both", None, None),
+    ("E4", "Mid", None, None, None),
+    ("E5 at Meta, mostly coding", "Senior", "coding", None, None),
+    ("I'm an SDE II at Amazon", "Mid", None, None, None),
+    ("sr. engineer, 7 years, mostly hands-on", "Senior", "coding", None, 7.0),
+    ("I'm a tech lead", "Lead", None, None, None),
+    ("new grad here", "Junior", None, None, None),
+    ("I manage 6 engineers", "Engineering Manager", "leading", None, None),
+    ("I manage three teams", "Senior Engineering Manager", "leading", None, None),
+    ("Senior", "Senior", None, None, None),
+    ("coding", None, "coding", None, None),
+    ("both", None, "both", None, None),
+    ("leading", None, "leading", None, None),
+    ("I'm a senior engineer aiming for staff", "Senior", None, "Staff", None),
+    ("I'm a staff engineer at Stripe, 12 yoe, mostly leading", "Staff", "leading", None, 12.0),
+    ("L99 at Nowhere", None, None, None, None),
+    ("What does a Staff engineer do?", None, None, None, None),
+    ("How does lead differ from staff?", None, None, None, None),
+    ("I'm a mid-level dev with 3 years of experience", "Mid", None, None, 3.0),
+    ("I am a Director of Engineering", "Director", None, None, None),
+    ("I'm an intern", "Intern", None, None, None),
+    ("junior dev, 1 year in, all coding", "Junior", "coding", None, 1.0),
+    ("I'm level 63 at Microsoft", "Senior", None, None, None),
+    ("I'm a 65 at microsoft", "Staff", None, None, None),
+    ("I'm an L6 at Amazon", "Senior", None, None, None),
+    ("I'm an L6", "Staff", None, None, None),
+    ("Currently an EM with 5 reports", "Engineering Manager", None, None, None),
+    ("I'm a senior EM", "Senior Engineering Manager", None, None, None),
+    ("I'm an IC5", None, None, None, None),
+    ("I'm a staff engineer; I spend 70% of my time coding", "Staff", "coding", None, None),
+    ("I'm a senior dev, 30% coding", "Senior", "leading", None, None),
+    ("I want to become a principal engineer", None, None, "Principal", None),
+    ("My manager is a director and I'm a senior engineer", "Senior", None, None, None),
+    ("I lead a team of 5 engineers", "Lead", "leading", None, None),
+    ("I'm a lead developer, split between coding and leading", "Lead", "both", None, None),
+    ("I'm a software engineer II, mostly building features", "Mid", "coding", None, None),
+    ("Senior Staff at Google, 15 years", "Senior Staff", None, None, 15.0),
+    ("I'm an E6 and I want to get to E7", "Staff", None, "Senior Staff", None),
+    ("I was promoted to senior last year and I'm aiming for staff in two years", "Senior", None, "Staff", None),
+    ("about a decade of experience, senior engineer", "Senior", None, None, 10.0),
+    ("I'm an engineer", None, None, None, None),
+    ("mostly coding", None, "coding", None, None),
+    ("sde3", "Senior", None, None, None),
+    ("I'm a senior staff engineer", "Senior Staff", None, None, None),
+    ("Distinguished engineer", "Distinguished", None, None, None),
+    ("I'm a senior engineer. How do I get to staff?", "Senior", None, "Staff", None),
+    ("half coding half leading", None, "both", None, None),
+    ("I'm an M1 at Meta", "Engineering Manager", None, None, None),
+    ("I'm a senior engineering manager at Meta (M2)", "Senior Engineering Manager", None, None, None),
+    ("I’m an E5 at Meta, mostly coding", "Senior", "coding", None, None),
+]
+
+
+@pytest.mark.parametrize("text, level, focus, target, years", CASES)
+def test_read_profile(ladder, text, level, focus, target, years):
+    profile = read_profile(text, ladder)
+    assert (profile.level, profile.focus, profile.target, profile.years) == (level, focus, target, years)
+    if level:
+        assert profile.track == ladder.level(level).track
+
+
+def test_there_are_at_least_forty_cases():
+    assert len(CASES) >= 40
+    assert sum(1 for case in CASES if any(c in case[0] for c in ("Google", "Meta", "Amazon", "Microsoft", "E4"))) >= 8
+
+
+def test_merge_keeps_known_fields():
+    known = Profile(level="Senior", focus="coding")
+    assert known.merged(Profile(target="Staff")) == Profile(level="Senior", focus="coding", target="Staff")
+    assert known.merged(Profile()) == known
+
+
+@pytest.mark.parametrize(
+    "value, level",
+    [("sr", "Senior"), ("E4", "Mid"), ("SDE II", "Mid"), ("L5 at Google", "Senior"), ("tech lead", "Lead"),
+     ("staff", "Staff"), ("Senior Staff", "Senior Staff"), ("em", "Engineering Manager"), ("L99 at Nowhere", None),
+     ("", None), ("wizard", None)],
+)  # fmt: skip
+def test_resolve_level_for_flags(ladder, value, level):
+    assert resolve_level(value, ladder) == level
+
+
+def test_resolve_focus():
+    assert resolve_focus("Coding") == "coding"
+    assert resolve_focus("mostly managing people") == "leading"
+    assert resolve_focus("juggling") is None
