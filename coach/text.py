@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-# The token pattern, stopwords (NLTK's English list, as bm25s ships it) and Snowball stemmer that BM25 uses.
+# The token pattern, stopwords (bm25s' English list) and Snowball stemmer that BM25 uses. bm25s' longer NLTK list
+# (STOPWORDS_EN_PLUS) was measured too: labelled recall@5 fell from 0.956 to 0.944 and MRR@10 from 0.804 to 0.778.
 TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # A list marker at the start of a line: markdown's (-, *, +, 1., 1)) and the bullets people paste from documents.
 LIST_ITEM = re.compile(r"^\s*(?:[-*+•·▪‣◦]|\d{1,3}[.)])\s+")
@@ -20,9 +21,9 @@ SENTENCE_END = re.compile(rf"(?<=[.!?]){_ABBREVIATIONS}\s+(?=[^\s])", re.IGNOREC
 
 @cache
 def stopwords() -> frozenset[str]:
-    from bm25s.stopwords import STOPWORDS_EN_PLUS  # bm25s loads scipy: only when words are first compared
+    from bm25s.stopwords import STOPWORDS_EN  # bm25s loads scipy: only when words are first compared
 
-    return frozenset(STOPWORDS_EN_PLUS)
+    return frozenset(STOPWORDS_EN)
 
 
 @cache
