@@ -20,7 +20,8 @@ from coach.text import list_item
 
 Label = Literal["question", "compare", "plan", "brag", "profile", "followup", "brag_followup", "other"]
 LABELS: tuple[Label, ...] = ("question", "compare", "plan", "brag", "profile", "followup", "brag_followup", "other")
-# Chosen by cross-validation on the training examples (see `coach eval`): embeddings and char 2-5-grams, C = 8.
+# Embeddings with char 2-5-grams and C = 8: the held-out set was used to pick among 12 settings (embeddings alone
+# 0.93, kNN 0.82, with word n-grams 0.95, with char n-grams 0.96 on 497 examples), so its figure is not fully blind.
 REGULARISATION = 8.0
 NGRAMS = (2, 5)
 
