@@ -19,13 +19,13 @@ from coach.retrieval.index import KnowledgeIndex, Progress, open_index
 from coach.retrieval.search import HybridRetriever, Mode, RetrievalConfig, is_supported, relevant, to_source
 from coach.settings import Settings
 from coach.skills.answers import compose_answer, follow_up_for
-from coach.skills.brag import draft_entries
-from coach.skills.compare import KEY_DIFFERENCES, compare_roles
+from coach.skills.brag import brag_answer, draft_entries
+from coach.skills.compare import KEY_DIFFERENCES, compare_roles, comparison_opening
 from coach.skills.plans import PlanError, build_plan
 from coach.storage.store import UserStore
-from coach.text import list_item, sentences
-from coach.understanding.followups import brag_action, pointed_entries, with_topic
-from coach.understanding.intents import IntentClassifier, Label, is_pasted_list
+from coach.text import sentences
+from coach.understanding.followups import brag_action, context_weights, pointed_entries, with_topic
+from coach.understanding.intents import IntentClassifier, asks, is_pasted_list, strip_instruction
 from coach.understanding.profile import QUESTION_WORD, expand_query, level_mentions, read_profile
 
 if TYPE_CHECKING:
@@ -107,67 +107,6 @@ def describe_profile(profile: Profile, ladder: Ladder) -> str:
     if profile.years is not None:
         parts.append(f"with about {profile.years:g} years of experience")
     return ", ".join(parts)
-
-
-def brag_answer(entries: Sequence[BragEntry]) -> str:
-    """The bullets as a chat reply: one plain sentence, then each bullet with its metric question."""
-    count = len(entries)
-    open_questions = sum(1 for entry in entries if entry.questions)
-    lines = [f"Here {'is your accomplishment' if count == 1 else f'are your {count} accomplishments'} as brag-doc "
-             f"bullets{'; the ones without a number have a question for the result' if open_questions else ''}."]  # fmt: skip
-    lines.append("")
-    for entry in entries:
-        lines.append(f"- {entry.bullet}")
-        lines += [f"  - *To add a number:* {question}" for question in entry.questions]
-    if open_questions:
-        lines.append("\nI never add a number you did not give.")
-    return "\n".join(lines)
-
-
-def comparison_opening(comparison: Comparison, profile: Profile, ladder: Ladder) -> str:
-    """One plain sentence before the table; with the person's focus known, the ladder's Focus row for both roles."""
-    first, second = (ladder.level(role) for role in comparison.roles)
-    opening = f"{first.name} and {second.name} side by side, from the career ladder and the guides."
-    if profile.focus is not None and "focus" in first.dimensions:
-        opening += (
-            f" For fit: you said your focus is {profile.focus}. {first.name}: {first.dimensions['focus']} "
-            f"{second.name}: {second.dimensions['focus']}"
-        )
-    return opening
-
-
-def context_weights(state: Conversation) -> dict[Label, float]:
-    """How much likelier each reading of a message is, given the conversation: a follow-up needs a topic, a brag
-    follow-up needs entries just drafted."""
-    has_topic = state.topic is not None or state.compared is not None
-    return {
-        "followup": 2.0 if has_topic else 0.3,
-        "brag_followup": 2.0 if state.entries else 0.1,
-        "other": 0.5 if has_topic or state.entries else 1.0,
-        "compare": 2.0 if state.last == "compare" else 1.0,
-    }
-
-
-def asks(text: str) -> bool:
-    """Whether a message asks something: a question mark, or a clause that opens with a question word."""
-    return any(
-        sentence.endswith("?") or QUESTION_WORD.match(part.strip().lower())
-        for sentence in sentences(text)
-        for part in re.split(r"[,;]|\s[-–—]\s", sentence)
-    )
-
-
-def strip_instruction(text: str) -> str:
-    """The pasted accomplishments without a line that only introduces them ("turn these into bullets:")."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if len(lines) >= 2 and (
-        lines[0].rstrip().endswith(":") or (not list_item(lines[0]) and all(list_item(line) for line in lines[1:]))
-    ):
-        return "\n".join(lines[1:])
-    head, colon, tail = text.partition(":")
-    if colon and tail.strip() and len(head.split()) <= 8 and "\n" not in head:
-        return tail.strip()
-    return text.strip()
 
 
 class Coach:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -269,4 +270,19 @@ def render_markdown(entries: list[BragEntry], title: str = "Brag document") -> s
         for entry in members:
             lines.append(f"- {entry.bullet}")
             lines += [f"  - *To add a number:* {question}" for question in entry.questions]
+    return "\n".join(lines)
+
+
+def brag_answer(entries: Sequence[BragEntry]) -> str:
+    """The bullets as a chat reply: one plain sentence, then each bullet with its metric question."""
+    count = len(entries)
+    open_questions = sum(1 for entry in entries if entry.questions)
+    lines = [f"Here {'is your accomplishment' if count == 1 else f'are your {count} accomplishments'} as brag-doc "
+             f"bullets{'; the ones without a number have a question for the result' if open_questions else ''}."]  # fmt: skip
+    lines.append("")
+    for entry in entries:
+        lines.append(f"- {entry.bullet}")
+        lines += [f"  - *To add a number:* {question}" for question in entry.questions]
+    if open_questions:
+        lines.append("\nI never add a number you did not give.")
     return "\n".join(lines)

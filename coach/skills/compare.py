@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.knowledge.ladder import Ladder, Level
-from coach.records import Comparison
+from coach.records import Comparison, Profile
 from coach.retrieval.search import HybridRetriever, Retrieved, relevant, to_source
 from coach.text import list_items, terms
 
@@ -71,3 +71,15 @@ def compare_roles(ladder: Ladder, retriever: HybridRetriever, role_a: str, role_
         table=table_markdown,
         markdown=markdown.strip(),
     )
+
+
+def comparison_opening(comparison: Comparison, profile: Profile, ladder: Ladder) -> str:
+    """One plain sentence before the table; with the person's focus known, the ladder's Focus row for both roles."""
+    first, second = (ladder.level(role) for role in comparison.roles)
+    opening = f"{first.name} and {second.name} side by side, from the career ladder and the guides."
+    if profile.focus is not None and "focus" in first.dimensions:
+        opening += (
+            f" For fit: you said your focus is {profile.focus}. {first.name}: {first.dimensions['focus']} "
+            f"{second.name}: {second.dimensions['focus']}"
+        )
+    return opening

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 from coach.knowledge.ladder import Ladder
-from coach.records import Topic
+from coach.records import Conversation, Topic
 from coach.text import normalize
+from coach.understanding.intents import Label
 from coach.understanding.profile import level_spans
 
 ORDINALS = {"first": 0, "1st": 0, "one": 0, "second": 1, "2nd": 1, "two": 1, "third": 2, "3rd": 2, "three": 2,
@@ -66,3 +67,15 @@ def brag_action(text: str) -> str:
     if SAVE.search(lowered) and not re.search(r"\b(?:number|metric|result)\b", lowered):
         return "save"
     return "strengthen"
+
+
+def context_weights(state: Conversation) -> dict[Label, float]:
+    """How much likelier each reading of a message is, given the conversation: a follow-up needs a topic, a brag
+    follow-up needs entries just drafted."""
+    has_topic = state.topic is not None or state.compared is not None
+    return {
+        "followup": 2.0 if has_topic else 0.3,
+        "brag_followup": 2.0 if state.entries else 0.1,
+        "other": 0.5 if has_topic or state.entries else 1.0,
+        "compare": 2.0 if state.last == "compare" else 1.0,
+    }

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from importlib.metadata import version
@@ -16,7 +17,8 @@ from typing import Any, Literal, NamedTuple, cast
 from langchain_core.embeddings import Embeddings
 
 from coach.knowledge.data import read_data
-from coach.text import list_item
+from coach.text import list_item, sentences
+from coach.understanding.profile import QUESTION_WORD
 
 Label = Literal["question", "compare", "plan", "brag", "profile", "followup", "brag_followup", "other"]
 LABELS: tuple[Label, ...] = ("question", "compare", "plan", "brag", "profile", "followup", "brag_followup", "other")
@@ -24,6 +26,28 @@ LABELS: tuple[Label, ...] = ("question", "compare", "plan", "brag", "profile", "
 # 0.93, kNN 0.82, with word n-grams 0.95, with char n-grams 0.96 on 497 examples), so its figure is not fully blind.
 REGULARISATION = 8.0
 NGRAMS = (2, 5)
+
+
+def asks(text: str) -> bool:
+    """Whether a message asks something: a question mark, or a clause that opens with a question word."""
+    return any(
+        sentence.endswith("?") or QUESTION_WORD.match(part.strip().lower())
+        for sentence in sentences(text)
+        for part in re.split(r"[,;]|\s[-–—]\s", sentence)
+    )
+
+
+def strip_instruction(text: str) -> str:
+    """The pasted accomplishments without a line that only introduces them ("turn these into bullets:")."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) >= 2 and (
+        lines[0].rstrip().endswith(":") or (not list_item(lines[0]) and all(list_item(line) for line in lines[1:]))
+    ):
+        return "\n".join(lines[1:])
+    head, colon, tail = text.partition(":")
+    if colon and tail.strip() and len(head.split()) <= 8 and "\n" not in head:
+        return tail.strip()
+    return text.strip()
 
 
 def is_pasted_list(text: str) -> bool:
