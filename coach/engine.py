@@ -177,7 +177,9 @@ class Coach:
             label = "question"
         roles = tuple(dict.fromkeys(level_mentions(self.ladder, text)))
         read = read_profile(text, self.ladder)
-        if label == "compare":  # the roles compared are not the person's level or target
+        if label == "compare" and len(roles) > 2 and read.level in roles:
+            roles = tuple(role for role in roles if role != read.level)  # "E5 here. staff vs lead?": E5 is them
+        elif label == "compare":  # the roles compared are not the person's level or target
             read = read.model_copy(update={field: None for field in ("level", "target", "track")
                                            if getattr(read, field) in roles})  # fmt: skip
         before = state.profile
@@ -383,8 +385,8 @@ class Coach:
                     f"{index + 1}. {entry.bullet}\n   To make it stronger, add the result: {entry.questions[0]}"
                 )
             else:
-                lines.append(f"{index + 1}. {entry.bullet}\n   It already leads with what you did and keeps your numbers; "
-                             "naming who benefited (users, teams, on-call) makes it stronger still.")  # fmt: skip
+                lines.append(f"{index + 1}. {entry.bullet}\n   It has your numbers. To make it stronger, put the result "
+                             "first and say who benefited (users, teams, on-call), in your own words.")  # fmt: skip
         opening = "Here is what the ladder says about" if kind == "competency" else "Here is how to strengthen"
         which = "this bullet" if len(chosen) == 1 else "these bullets"
         return Reply(answer=f"{opening} {which}:\n\n" + "\n".join(lines), intent="brag", profile=state.profile,
