@@ -112,14 +112,15 @@ def _coach(args: argparse.Namespace):
 
 
 def cmd_profile(args: argparse.Namespace) -> int:
-    from coach.understanding.profile import read_profile
+    from coach.settings import load_settings
+    from coach.understanding.profile import ProfileReader
 
-    ladder = _ladder()
+    reader = ProfileReader(_ladder(), cache_dir=load_settings().index_dir)
     texts = list(_read_stdin_lines()) if args.text == "-" else [args.text]
     if not any(text.strip() for text in texts):
         raise UsageError('give a description such as "I\'m an L5 at Google, mostly coding"')
     for text in texts:
-        profile = read_profile(text, ladder).model_dump()
+        profile = reader.read(text).model_dump()
         if args.json or args.text == "-":
             _emit_json(profile)
         else:
@@ -285,13 +286,16 @@ def cmd_index(args: argparse.Namespace) -> int:
     from coach.retrieval.index import KnowledgeIndex
     from coach.settings import load_settings
     from coach.understanding.intents import IntentClassifier
+    from coach.understanding.profile import ProfileReader
 
     settings = load_settings()
     index = KnowledgeIndex(settings.index_dir, settings.all_knowledge_dirs(), load_embeddings(settings.model_dir))
     report = index.refresh(progress_bar(), rebuild=args.rebuild)
     for problem in report.problems:
         _notice(f"skipped {problem}")
-    IntentClassifier(index.embeddings, cache_dir=settings.index_dir)  # trained once here, kept beside the index
+    # The learned readers of messages are trained once here and kept beside the index.
+    IntentClassifier(index.embeddings, cache_dir=settings.index_dir)
+    ProfileReader(_ladder(), cache_dir=settings.index_dir)
     summary = {
         "chunks": report.total_chunks,
         "sentences": report.sentences,
@@ -316,6 +320,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     multi-turn conversations, each check of each turn."""
     from coach.bench import evaluation
     from coach.engine import build_retriever
+    from coach.knowledge.data import read_data
     from coach.retrieval.search import MODES, HybridRetriever
 
     engine = _coach(args)
@@ -328,18 +333,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
             return [(item.chunk.path, item.chunk.section) for item in retriever.retrieve(question, k=10)]
 
         rows.append(evaluation.score_retriever(mode, rank, questions))
-    intents, intent_misses = evaluation.intent_accuracy(
-        engine.classifier.classify, evaluation.load_labelled("intents-heldout.yaml")
-    )
+    intents = {
+        name: evaluation.intent_accuracy(engine.understand, evaluation.load_labelled(f"intents-{name}.yaml"))
+        for name in ("heldout", "fresh")
+    }
     profiles = {
-        name: evaluation.profile_accuracy(engine.read_profile, evaluation.load_labelled(f"profiles-{name}.yaml"))
-        for name in ("tuning", "heldout")
+        "training": evaluation.profile_accuracy(engine.read_profile, read_data("profiles.yaml")["profiles"]),
+        "heldout": evaluation.profile_accuracy(engine.read_profile, evaluation.load_labelled("profiles-heldout.yaml")),
     }
     checks = evaluation.conversation_checks(engine, evaluation.load_labelled("conversations.yaml"))
     failed = [check for check in checks if not check.passed]
+    from coach.records import Profile
+
+    brag = evaluation.brag_scores(lambda paste: engine.brag(paste, Profile())[0])
     understanding = {
-        "intent_accuracy_heldout": round(intents, 4),
-        "profile_whole_tuning": round(profiles["tuning"][0], 4),
+        "intent_accuracy_heldout": round(intents["heldout"][0], 4),
+        "intent_accuracy_fresh": round(intents["fresh"][0], 4),
+        "profile_whole_training": round(profiles["training"][0], 4),
         "profile_whole_heldout": round(profiles["heldout"][0], 4),
         "profile_fields_heldout": round(profiles["heldout"][1], 4),
         "conversation_checks": len(checks),
@@ -348,12 +358,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         _emit_json({"set": args.set, "questions": len(questions), "retrievers": [row.as_dict() for row in rows],
                     "understanding": understanding,
+                    "brag": {name: scores.as_dict() for name, scores in brag.items()},
                     "failed_checks": [vars(check) for check in failed]})  # fmt: skip
     else:
         print(evaluation.format_table(rows))
         print(
-            f"\nintents, held-out: {intents:.3f} ({len(intent_misses)} missed)\n"
-            f"profiles, whole: tuning {profiles['tuning'][0]:.3f}, held-out {profiles['heldout'][0]:.3f} "
+            f"\nintents: held-out {intents['heldout'][0]:.3f} (it helped choose the classifier's settings), fresh "
+            f"held-out {intents['fresh'][0]:.3f} (never used to choose anything)\n"
+            f"profiles, whole: training set {profiles['training'][0]:.3f}, held-out {profiles['heldout'][0]:.3f} "
             f"(fields {profiles['heldout'][1]:.3f})\n"
             f"conversations: {len(checks) - len(failed)} of {len(checks)} checks passed "
             f"({understanding['conversation_pass_rate']:.3f})"
@@ -361,6 +373,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for check in failed:
             print(f"  {check.conversation} turn {check.turn} {check.what}: expected {check.expected}, got "
                   f"{check.got} ({check.say[:70]!r})")  # fmt: skip
+        print("\n" + "\n".join(evaluation.format_brag(name, scores) for name, scores in brag.items()))
     return 0
 
 

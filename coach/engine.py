@@ -16,17 +16,33 @@ from coach.knowledge.ladder import Ladder, load_ladder
 from coach.knowledge.screening import InstructionDetector, screen
 from coach.records import BragEntry, Comparison, Conversation, Focus, Plan, Profile, Reply, Topic
 from coach.retrieval.index import KnowledgeIndex, Progress, open_index
-from coach.retrieval.search import HybridRetriever, Mode, RetrievalConfig, is_supported, relevant, to_source
+from coach.retrieval.search import (
+    FOLLOW_UP_SIMILARITY,
+    MIN_SIMILARITY,
+    HybridRetriever,
+    Mode,
+    RetrievalConfig,
+    fuse,
+    is_supported,
+    to_source,
+    within_budget,
+)
 from coach.settings import Settings
-from coach.skills.answers import compose_answer, follow_up_for
-from coach.skills.brag import brag_answer, draft_entries
+from coach.skills.answers import answering_order, compose_answer, follow_up_for
+from coach.skills.brag import brag_answer, draft_entries, rework
 from coach.skills.compare import KEY_DIFFERENCES, compare_roles, comparison_opening
 from coach.skills.plans import PlanError, build_plan
 from coach.storage.store import UserStore
-from coach.text import sentences
+from coach.text import sentences, terms
 from coach.understanding.followups import brag_action, context_weights, pointed_entries, with_topic
-from coach.understanding.intents import IntentClassifier, asks, is_pasted_list, strip_instruction
-from coach.understanding.profile import QUESTION_WORD, expand_query, level_mentions, read_profile
+from coach.understanding.intents import IntentClassifier, Label, asks, is_pasted_list, strip_instruction
+from coach.understanding.profile import (
+    QUESTION_WORD,
+    ProfileReader,
+    expand_query,
+    level_mentions,
+    without_self_description,
+)
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -34,6 +50,15 @@ if TYPE_CHECKING:
     from coach.generation.writer import LlmWriter
 
 MAX_MESSAGE_CHARS = 20_000
+# What a configured model reads for a question: up to ten sections within about 3,000 tokens. Measured on the
+# held-out questions' must-have facts: the top 5 sections hold 0.92 of them, the top 8 0.95, the top 10 0.95
+# (9,400 characters on average, 11,000 at most); the tutorial pipeline's top 5 chunks hold 0.71.
+MODEL_SECTIONS = 10
+MODEL_CONTEXT_CHARS = 12_000
+# A message declined as off-topic is answered instead when a guide section is this close to it in meaning: measured
+# on the intent sets and training examples, declined messages (off-topic, abuse, prompt requests) reach at most 0.45.
+ANSWERABLE_SIMILARITY = 0.5
+COMPARING = re.compile(r"\b(?:vs\.?|versus|differ\w*|compar\w*|better|similar|same as|like being)\b")
 DECLINE = (
     "That's outside what I can help with. I'm a career coach for software engineers: ask me how to reach your next "
     "level, compare two roles, ask for a plan, or paste accomplishments to turn into brag-doc bullets."
@@ -121,8 +146,10 @@ class Coach:
         store: UserStore | None = None,
         setup_problem: str | None = None,
         classifier: IntentClassifier | None = None,
+        profile_reader: ProfileReader | None = None,
     ) -> None:
         self.ladder = ladder
+        self._profile_reader = profile_reader
         self._retriever = retriever
         self._classifier = classifier
         self.writer = writer
@@ -132,7 +159,8 @@ class Coach:
 
     def using(self, writer: LlmWriter | None = None, store: UserStore | None = None) -> Coach:
         """The same engine (ladder, index, classifier) with another model writer or user store."""
-        return Coach(self.ladder, self._retriever, writer, store, self.setup_problem, self._classifier)
+        return Coach(self.ladder, self._retriever, writer, store, self.setup_problem, self._classifier,
+                     self._profile_reader)  # fmt: skip
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -162,11 +190,7 @@ class Coach:
         Bad input raises InputError here, before anything streams, so the caller can keep the user's text."""
         text = clean_message(message)
         state = context if isinstance(context, Conversation) else Conversation(profile=context)
-        label = self.classifier.classify(text, context_weights(state))
-        if label == "brag" and not is_pasted_list(text) and QUESTION_WORD.match(sentences(text)[-1].lower()):
-            label = "question"  # work described, then a question about it ("... how should I quantify that?")
-        if label == "profile" and asks(text):
-            label = "question"  # a self-description that also asks something: answer it (the profile is read too)
+        label = self.understand(text, state)
         if label == "brag":
             return ReplyStream.of(self._brag_reply(strip_instruction(text), state))
         if label == "other":
@@ -176,19 +200,28 @@ class Coach:
                 return ReplyStream.of(self._brag_followup(text, state))
             label = "question"
         roles = tuple(dict.fromkeys(level_mentions(self.ladder, text)))
-        read = read_profile(text, self.ladder)
+        swaps_role = state.last == "compare" and len(text.split()) <= 4  # "and principal?" after a comparison
+        if label == "compare" and len(roles) < 2 and not swaps_role and not COMPARING.search(text.lower()):
+            label = "question"  # one role and no comparison asked for ("what would my evidence for L7 look like?")
+        read = self.read_profile(text, state.profile.level)
         if label == "compare" and len(roles) > 2 and read.level in roles:
             roles = tuple(role for role in roles if role != read.level)  # "E5 here. staff vs lead?": E5 is them
         elif label == "compare":  # the roles compared are not the person's level or target
             read = read.model_copy(update={field: None for field in ("level", "target", "track")
                                            if getattr(read, field) in roles})  # fmt: skip
+        if label == "plan" and read.target is None and state.profile.level is not None:
+            # "ok lets go with staff. plan pls": the level a plan request names, beside a level already known, is
+            # where the plan should go.
+            goal = next((role for role in reversed(roles) if role != state.profile.level), None)
+            read = read.model_copy(update={"target": goal, "level": None if read.level == goal else read.level})
         before = state.profile
         state = state.model_copy(update={"profile": before.merged(read)})
         if label == "followup" and state.last == "plan" and state.profile != before:
             label = "plan"  # "ok and if i'm mostly coding?": the plan again, for the profile as it is now
         # After a comparison, a follow-up about the person ("which fits me better?") asks which role fits them.
-        about_me = label == "followup" and state.last == "compare" and re.search(r"\b(?:me|my|i|i'?m)\b", text.lower())
-        if label == "compare" or about_me or (label == "followup" and state.last == "compare" and roles):
+        about_me = (label == "followup" and state.last == "compare" and not roles
+                    and re.search(r"\b(?:me|my|i|i'?m)\b", text.lower()))  # fmt: skip
+        if label == "compare" or about_me or (label == "followup" and swaps_role and roles):
             if not roles and state.compared is not None:
                 return ReplyStream.of(self._fit_reply(state))
             pair = self._roles_to_compare(roles, state)
@@ -202,6 +235,18 @@ class Coach:
         if label == "followup" and state.topic is not None:
             return self._answer(text, state, history, follow_up_of=state.topic)
         return self._answer(text, state, history)
+
+    def understand(self, text: str, state: Conversation | None) -> Label:
+        """What a message is, given the conversation so far (a follow-up needs something to follow); without one,
+        by the message alone."""
+        label = self.classifier.classify(text, context_weights(state) if state is not None else None)
+        if label == "brag" and not is_pasted_list(text) and QUESTION_WORD.match(sentences(text)[-1].lower()):
+            return "question"  # work described, then a question about it ("... how should I quantify that?")
+        if label == "profile" and asks(text):
+            return "question"  # a self-description that also asks something: answer it (the profile is read too)
+        if label == "other" and is_supported(self.retriever.retrieve(text, k=3), ANSWERABLE_SIMILARITY):
+            return "question"  # a question the guides answer closely ("what are dora metrics?") is not declined
+        return label
 
     def _roles_to_compare(self, roles: tuple[str, ...], state: Conversation) -> tuple[str, str] | None:
         """Two roles named; one role beside the last comparison ("and Principal?") or beside the person's level;
@@ -241,11 +286,20 @@ class Coach:
         self, text: str, state: Conversation, history: Sequence[Turn], follow_up_of: Topic | None = None
     ) -> ReplyStream:
         profile = state.profile
-        question = text if follow_up_of is None else self._standalone(text, follow_up_of, history)
-        retrieved = self.retriever.retrieve(question, k=5, levels=(profile.level or "", profile.target or ""))
+        asked = without_self_description(text, profile, self.ladder)
+        condensed = self._condensed(asked, history) if follow_up_of is not None else None
+        question = asked if follow_up_of is None else condensed or with_topic(asked, follow_up_of, self.ladder)
+        levels = (profile.level or "", profile.target or "")
+        whole = retrieved = self.retriever.retrieve(question, k=MODEL_SECTIONS, levels=levels)
+        if follow_up_of is not None and condensed is None and len(terms(asked)) >= 2:
+            # A follow-up with a subject of its own ("what goes in the packet?"), made standalone by the topic alone,
+            # is searched for by its own words too, so the topic gives context without taking over.
+            retrieved = fuse([whole, self.retriever.retrieve(asked, k=MODEL_SECTIONS, levels=levels)], k=MODEL_SECTIONS)
         # Answer first, ask after: the level and focus are asked for once, at the end of an answer.
         follow_up = None if state.asked_profile else follow_up_for(profile)
-        best = retrieved[0].chunk if retrieved and is_supported(retrieved) else None
+        answered_before = follow_up_of is not None and follow_up_of.section is not None
+        supported = is_supported(retrieved, FOLLOW_UP_SIMILARITY if answered_before else MIN_SIMILARITY)
+        best = answering_order(question, retrieved)[0].chunk if supported else None  # the section the answer leads with
         after = state.model_copy(update={
             "last": "question",
             "topic": Topic(question=question, path=best.path if best else None, section=best.section if best else None),
@@ -253,27 +307,28 @@ class Coach:
         })  # fmt: skip
 
         def offline() -> Reply:
-            composed = compose_answer(question, profile, retrieved, self.ladder)
+            composed = compose_answer(question, profile, retrieved, self.ladder, tailor=follow_up_of is None,
+                                      related_from=whole, supported=supported)  # fmt: skip
             return Reply(answer=composed.markdown, intent="question", profile=profile, sources=composed.sources,
                          follow_up=follow_up, state=after)  # fmt: skip
 
         writer = self.writer
-        used = relevant(retrieved)
-        if writer is None or not used or not is_supported(retrieved):
+        if writer is None or not supported:
             return ReplyStream.of(offline())
-        sources = tuple(to_source(item) for item in used)
+        # The model reads the best sections up to its budget, whatever an offline answer would show; the person is
+        # shown the ones its answer cites (`cited_only`).
+        sources = tuple(to_source(item) for item in within_budget(retrieved, MODEL_CONTEXT_CHARS))
         model_reply = Reply(answer="", intent="question", profile=profile, sources=sources, follow_up=follow_up,
                             state=after)  # fmt: skip
         return self._written(text, model_reply, offline, history)
 
-    def _standalone(self, text: str, topic: Topic, history: Sequence[Turn]) -> str:
-        """A follow-up made a question of its own: by the model when one is configured (the history-aware retriever
-        pattern), else by the conversation's topic ("and Principal?" after "how do I get to Staff?")."""
-        if self.writer is not None:
-            condensed = self.writer.condense(text, [(turn.role, turn.content) for turn in history])
-            if condensed:
-                return condensed
-        return with_topic(text, topic, self.ladder)
+    def _condensed(self, text: str, history: Sequence[Turn]) -> str | None:
+        """A follow-up made a question of its own by the configured model (the history-aware retriever pattern);
+        None offline or when the model cannot, and then the conversation's topic does it (`with_topic`: "and
+        Principal?" after "how do I get to Staff?")."""
+        if self.writer is None:
+            return None
+        return self.writer.condense(text, [(turn.role, turn.content) for turn in history]) or None
 
     def _compare_reply(
         self, question: str, comparison: Comparison, state: Conversation, history: Sequence[Turn]
@@ -298,6 +353,8 @@ class Coach:
         self, question: str, reply: Reply, offline: Callable[[], Reply], history: Sequence[Turn], lead: str = ""
     ) -> ReplyStream:
         """The model's answer streamed after `lead`; on any failure the offline reply, composed only then."""
+        from coach.generation.writer import cited_only
+
         writer = self.writer
         assert writer is not None
         turns = [(turn.role, turn.content) for turn in history]
@@ -314,8 +371,11 @@ class Coach:
             for item in writer.stream_answer(question, offline_text, reply.sources, reply.profile, turns):
                 if isinstance(item, tuple):
                     answer, notice = item
-                    final = fallback[0] if fallback else reply
-                    yield final.model_copy(update={"answer": lead + answer, "notice": notice})
+                    if fallback:
+                        yield fallback[0].model_copy(update={"answer": lead + answer, "notice": notice})
+                    else:
+                        answer, sources = cited_only(answer, reply.sources)
+                        yield reply.model_copy(update={"answer": lead + answer, "sources": sources, "notice": notice})
                 else:
                     yield item
 
@@ -364,33 +424,11 @@ class Coach:
 
     def _brag_followup(self, text: str, state: Conversation) -> Reply:
         """Work on the entries just drafted: add them to the brag doc, say what competency one shows, or make one
-        stronger (ask for its missing result, or show it again with its metric question)."""
-        entries = state.entries
-        chosen = pointed_entries(text, len(entries))
-        after = state.model_copy(update={"last": "brag"})
-        kind = brag_action(text)
-        if kind == "save":
-            return Reply(answer=f"Added {len(entries)} bullet(s) to your brag doc.", intent="brag",
-                         profile=state.profile, entries=entries, save_entries=True, state=after)  # fmt: skip
-        lines = []
-        for index in chosen:
-            entry = entries[index]
-            if kind == "competency":
-                described = "; ".join(
-                    f"**{name}**: {self.ladder.competency(name).description}" for name in entry.competencies
-                )
-                lines.append(f"{index + 1}. {entry.bullet}\n   It shows {described}")
-            elif entry.questions:
-                lines.append(
-                    f"{index + 1}. {entry.bullet}\n   To make it stronger, add the result: {entry.questions[0]}"
-                )
-            else:
-                lines.append(f"{index + 1}. {entry.bullet}\n   It has your numbers. To make it stronger, put the result "
-                             "first and say who benefited (users, teams, on-call), in your own words.")  # fmt: skip
-        opening = "Here is what the ladder says about" if kind == "competency" else "Here is how to strengthen"
-        which = "this bullet" if len(chosen) == 1 else "these bullets"
-        return Reply(answer=f"{opening} {which}:\n\n" + "\n".join(lines), intent="brag", profile=state.profile,
-                     entries=tuple(entries[index] for index in chosen), state=after)  # fmt: skip
+        stronger (ask for its missing result and reach, or offer the result first from the person's own words)."""
+        answer, chosen, save = rework(brag_action(text), pointed_entries(text, len(state.entries)), state.entries,
+                                      self.ladder)  # fmt: skip
+        return Reply(answer=answer, intent="brag", profile=state.profile, entries=chosen, save_entries=save,
+                     state=state.model_copy(update={"last": "brag"}))  # fmt: skip
 
     # -- the skills, each with the model applied once -------------------------------------------------------------
 
@@ -403,8 +441,11 @@ class Coach:
             self._detector = InstructionDetector(self.index.embeddings)
         return [finding.describe(saved.name) for finding in screen(text, self._detector)]
 
-    def read_profile(self, text: str) -> Profile:
-        return read_profile(text, self.ladder)
+    def read_profile(self, text: str, known: str | None = None) -> Profile:
+        """What a message says about the speaker; `known` is the level earlier turns gave."""
+        if self._profile_reader is None:  # trained (and kept beside the index) only when first needed without one
+            self._profile_reader = ProfileReader(self.ladder)
+        return self._profile_reader.read(text, known)
 
     def compare(self, role_a: str, role_b: str) -> Comparison:
         return compare_roles(self.ladder, self.retriever, role_a, role_b)
@@ -436,7 +477,8 @@ def build_retriever(
 ) -> HybridRetriever:
     """The project's retriever: queries expanded with canonical level names and the corpus's own words."""
     ladder = load_ladder()
-    return HybridRetriever(index, mode=mode, config=config, expand=lambda query: expand_query(query, ladder))
+    return HybridRetriever(index, mode=mode, config=config, expand=lambda query: expand_query(query, ladder),
+                           levels_named=lambda query: level_mentions(ladder, query))  # fmt: skip
 
 
 def build_writer(settings: Settings) -> LlmWriter | None:
@@ -456,23 +498,27 @@ def build_coach(
 ) -> Coach:
     """An engine from its parts; without an index it can still word brag bullets (which need no search). The intent
     classifier is kept beside the index (a cache, like it)."""
+    ladder = load_ladder()
     if index is None:
-        return Coach(load_ladder(), None, writer, store, setup_problem)
+        return Coach(ladder, None, writer, store, setup_problem)
     classifier = IntentClassifier(index.embeddings, cache_dir=index.index_dir)
-    return Coach(load_ladder(), build_retriever(index), writer, store, setup_problem, classifier)
+    reader = ProfileReader(ladder, cache_dir=index.index_dir)
+    return Coach(ladder, build_retriever(index), writer, store, setup_problem, classifier, reader)
 
 
 def open_index_for(
     settings: Settings, embeddings: Embeddings | None = None, progress: Progress | None = None
 ) -> KnowledgeIndex:
-    """The index under the data directory, built or refreshed from the knowledge folders first."""
+    """The index under the data directory, built or refreshed from the knowledge folders first; on a Chroma server
+    (`COACH_CHROMA_URL`) only read, as `coach index` built it there."""
     if embeddings is None:
         from coach.retrieval.embeddings import load_embeddings
 
         embeddings = load_embeddings(settings.model_dir)
+    folders = settings.all_knowledge_dirs()
     if progress is None:
-        return open_index(settings.index_dir, settings.all_knowledge_dirs(), embeddings)[0]
-    return open_index(settings.index_dir, settings.all_knowledge_dirs(), embeddings, progress)[0]
+        return open_index(settings.index_dir, folders, embeddings, server_url=settings.chroma_url)[0]
+    return open_index(settings.index_dir, folders, embeddings, progress, server_url=settings.chroma_url)[0]
 
 
 def open_coach(settings: Settings, progress: Progress | None = None, tolerate_model_problem: bool = False) -> Coach:
@@ -486,4 +532,5 @@ def open_coach(settings: Settings, progress: Progress | None = None, tolerate_mo
             raise
         writer, problem = None, str(error)
     index = open_index_for(settings, progress=progress)
-    return build_coach(index, writer, UserStore(settings.user_db_path), problem)
+    store = UserStore(settings.database_url or settings.user_db_path)  # PostgreSQL when configured, else SQLite
+    return build_coach(index, writer, store, problem)

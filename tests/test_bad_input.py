@@ -13,7 +13,6 @@ from coach.knowledge.corpus import CorpusError, chunk_document, parse_document, 
 from coach.records import Profile
 from coach.skills.brag import BragError, draft_entries, split_entries
 from coach.understanding.intents import LABELS
-from coach.understanding.profile import read_profile
 
 SENIOR = Profile(level="Senior", focus="coding")
 
@@ -93,7 +92,7 @@ any_text = st.one_of(st.text(max_size=400), career_text)
 @FUZZ
 @given(any_text)
 def test_fuzz_profile_and_routing(ladder, engine, text):
-    profile = read_profile(text, ladder)
+    profile = engine.read_profile(text)
     for value in (profile.level, profile.target):
         assert value is None or value in ladder.level_names
     assert profile.focus in (None, "coding", "leading", "both")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from coach.knowledge.data import PROJECT_ROOT, load_yaml
 
@@ -109,11 +112,28 @@ def load_labelled(name: str) -> list[dict]:
     return list(load_yaml((EVALUATION_DIR / name).read_text(encoding="utf-8")) or [])
 
 
-def intent_accuracy(classify: Callable[[str], str], items: Sequence[dict]) -> tuple[float, list[tuple[str, str, str]]]:
-    """Share of messages classified as labelled, and the misses as (text, expected, got)."""
+# What the turn before a labelled message was (`context` in the intent sets), as a conversation's state.
+CONTEXTS = {
+    "none": {},
+    "after_answer": {"last": "question", "topic": {"question": "How do I get from Senior to Staff?"}},
+    "after_compare": {"last": "compare", "compared": ("Lead", "Staff"), "topic": {"question": "Lead vs Staff"}},
+    "after_plan": {"last": "plan", "topic": {"question": "How do I get from Senior to Staff?"}},
+    "after_brag": {"last": "brag", "entries": [{"original": "cut p95 from 900ms to 200ms",
+                                                "bullet": "Cut p95 from 900ms to 200ms", "competencies": ["Delivery"]}]},
+}  # fmt: skip
+
+
+def intent_accuracy(
+    understand: Callable[[str, Any], str], items: Sequence[dict]
+) -> tuple[float, list[tuple[str, str, str]]]:
+    """Share of messages understood as labelled, each in the conversation its `context` names (by the message alone
+    when it names none); the misses as (text, expected, got)."""
+    from coach.records import Conversation
+
     misses = []
     for item in items:
-        got = classify(str(item["text"]))
+        state = Conversation.model_validate(CONTEXTS[str(item["context"])]) if "context" in item else None
+        got = understand(str(item["text"]), state)
         if got != item["intent"]:
             misses.append((str(item["text"]), str(item["intent"]), got))
     return 1 - len(misses) / max(len(items), 1), misses
@@ -175,3 +195,193 @@ def conversation_checks(coach: object, conversations: Sequence[dict]) -> list[Ch
                 if turn.get("entries"):
                     check("entries", turn["entries"], len(reply.entries))
     return checks
+
+
+# -- brag bullets: messy pastes and what each must produce --------------------------------------------------------
+
+PRONOUN = re.compile(r"\b(?:i|we|me|my|our|us|i've|we've|i'm|we're)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BragMiss:
+    paste: str
+    entry: int  # the entry's position in the paste; -1 for the paste as a whole
+    bullet: str
+    problems: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BragScores:
+    """What the drafted bullets of a set of pastes got right (see evaluation/brag-pastes.yaml for the fields)."""
+
+    pastes: int
+    entries: int  # entries the pastes hold
+    entries_right: int  # entries that pass every check, in pastes split into the right number of entries
+    pastes_split_right: int
+    bullets: int
+    numbers_invented: int  # numbers in a bullet that its entry does not have
+    numbers_lost: int  # numbers of an entry that its bullet does not keep
+    names_lost: int  # names and systems to keep that the bullet dropped
+    bad_openings: int  # bullets that do not open with a past-tense verb
+    filler_kept: int  # bullets that keep a filler word of knowledge/brag.yaml
+    pronouns_kept: int  # bullets that still say "I", "we", "my", "our"
+    wrong_verb: int  # bullets whose verb is not one of those the entry allows
+    missing_questions: int  # entries with no result that get no question, or only the default one
+    extra_questions: int  # entries with a result that still get a question
+    misses: tuple[BragMiss, ...]
+
+    @property
+    def pass_rate(self) -> float:
+        return self.entries_right / max(self.entries, 1)
+
+    def as_dict(self) -> dict[str, float | int]:
+        fields = ("pastes", "entries", "entries_right", "pastes_split_right", "bullets", "numbers_invented",
+                  "numbers_lost", "names_lost", "bad_openings", "filler_kept", "pronouns_kept", "wrong_verb",
+                  "missing_questions", "extra_questions")  # fmt: skip
+        return {"pass_rate": round(self.pass_rate, 4), **{field: getattr(self, field) for field in fields}}
+
+
+def load_brag_pastes(name: str = "brag-pastes.yaml") -> list[dict]:
+    return load_labelled(name)
+
+
+def score_brag(pastes: Sequence[dict], draft: Callable[[str], Sequence[object]]) -> BragScores:
+    """Each paste drafted by `draft` (text -> BragEntry list) and checked entry by entry: the number of entries, every
+    `keep` item in the bullet (numbers as digits), no number the entry lacks, a past-tense verb first (one the entry
+    allows), no filler, and a question for the result exactly when `metric` is set, specific to the work."""
+    from coach.records import BragEntry
+    from coach.skills.brag import load_rules, numbers
+    from coach.text_verbs import is_past_tense
+
+    rules = load_rules()
+    totals: Counter[str] = Counter()
+    misses: list[BragMiss] = []
+    for paste in pastes:
+        drafted = [entry for entry in draft(str(paste["paste"])) if isinstance(entry, BragEntry)]
+        expected = list(paste["entries"])
+        totals["pastes"] += 1
+        totals["entries"] += len(expected)
+        totals["bullets"] += len(drafted)
+        split_right = len(drafted) == len(expected)
+        totals["pastes_split_right"] += split_right
+        problems_of: list[list[str]] = []
+        for entry in drafted:
+            problems: list[str] = []
+            invented = numbers(entry.bullet) - numbers(entry.original)
+            lost = numbers(entry.original) - numbers(entry.bullet)
+            if invented:
+                problems.append(f"invented {sorted(invented)}")
+            if lost:
+                problems.append(f"lost {sorted(lost)}")
+            totals["numbers_invented"] += sum(invented.values())
+            totals["numbers_lost"] += sum(lost.values())
+            first = re.match(r"[A-Za-z][\w'-]*", entry.bullet)
+            if first is None or not is_past_tense(first.group(0)):
+                problems.append("no past-tense verb first")
+                totals["bad_openings"] += 1
+            lowered = entry.bullet.lower()
+            filler = [word for word in rules.filler if re.search(rf"(?<![\w'-]){re.escape(word)}(?![\w'-])", lowered)]
+            if filler:
+                problems.append(f"filler {filler}")
+                totals["filler_kept"] += 1
+            if PRONOUN.search(entry.bullet):
+                totals["pronouns_kept"] += 1
+            problems_of.append(problems)
+        if not split_right:
+            misses.append(BragMiss(str(paste["id"]), -1, " | ".join(e.bullet for e in drafted),
+                                   (f"{len(drafted)} entries, expected {len(expected)}",)))  # fmt: skip
+            totals["numbers_lost"] += sum(
+                (Counter(n for item in expected for k in item["keep"] for n in numbers(str(k)) if str(k)[:1].isdigit())
+                 - sum((numbers(e.bullet) for e in drafted), Counter())).values()
+            )  # fmt: skip
+            continue
+        for index, (item, entry, problems) in enumerate(zip(expected, drafted, problems_of, strict=True)):
+            kept_numbers = numbers(entry.bullet)
+            for keep in map(str, item["keep"]):
+                if keep[:1].isdigit():
+                    if not numbers(keep) <= kept_numbers:
+                        problems.append(f"lost {keep}")
+                        totals["numbers_lost"] += 1
+                elif keep.lower() not in entry.bullet.lower():
+                    problems.append(f"dropped {keep!r}")
+                    totals["names_lost"] += 1
+            verbs = [str(verb) for verb in item.get("verb") or ()]
+            first = re.match(r"[A-Za-z][\w'-]*", entry.bullet)
+            if verbs and (first is None or first.group(0).lower() not in verbs):
+                problems.append(f"verb {first.group(0) if first else ''!r} not in {verbs}")
+                totals["wrong_verb"] += 1
+            asked = entry.questions[0] if entry.questions else None
+            if item.get("metric") is None and asked:
+                problems.append("asked for a result it has")
+                totals["extra_questions"] += 1
+            elif item.get("metric") is not None and (asked is None or asked == rules.default_question):
+                problems.append(f"no {item['metric']} question" if asked is None else "only the default question")
+                totals["missing_questions"] += 1
+            if problems:
+                misses.append(BragMiss(str(paste["id"]), index, entry.bullet, tuple(problems)))
+            else:
+                totals["entries_right"] += 1
+    return BragScores(**{field: totals[field] for field in (
+        "pastes", "entries", "entries_right", "pastes_split_right", "bullets", "numbers_invented", "numbers_lost",
+        "names_lost", "bad_openings", "filler_kept", "pronouns_kept", "wrong_verb", "missing_questions",
+        "extra_questions")}, misses=tuple(misses))  # fmt: skip
+
+
+def brag_scores(
+    draft: Callable[[str], Sequence[object]], pastes: Sequence[dict] | None = None
+) -> dict[str, BragScores]:
+    """The brag set scored apart for the pastes tuned on and the held-out ones (`heldout: true`), which tuning never
+    looks at."""
+    pastes = load_brag_pastes() if pastes is None else pastes
+    return {
+        "tuning": score_brag([p for p in pastes if not p.get("heldout")], draft),
+        "heldout": score_brag([p for p in pastes if p.get("heldout")], draft),
+    }
+
+
+def format_brag(name: str, scores: BragScores) -> str:
+    return (
+        f"brag bullets, {name}: {scores.entries_right} of {scores.entries} entries right ({scores.pass_rate:.3f}), "
+        f"{scores.pastes_split_right} of {scores.pastes} pastes split right; numbers invented {scores.numbers_invented}"
+        f", lost {scores.numbers_lost}; bad openings {scores.bad_openings}, filler kept {scores.filler_kept} of "
+        f"{scores.bullets} bullets; missing questions {scores.missing_questions}, extra {scores.extra_questions}"
+    )
+
+
+# -- context facts: how much of what a question needs is in what the model reads ----------------------------------------
+
+FACTS_FILE = EVALUATION_DIR / "questions" / "heldout-facts.yaml"
+
+
+@dataclass(frozen=True)
+class FactQuestion:
+    question: str
+    facts: tuple[tuple[str, ...], ...]  # each fact: phrases, any one of which shows it
+
+
+def load_facts(path: Path = FACTS_FILE) -> list[FactQuestion]:
+    items = load_yaml(path.read_text(encoding="utf-8")) or []
+    return [FactQuestion(str(item["question"]), tuple(tuple(str(p) for p in fact) for fact in item["facts"]))
+            for item in items]  # fmt: skip
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def context_facts(contexts: Callable[[str], Sequence[str]], questions: Sequence[FactQuestion]) -> dict[str, float]:
+    """The share of must-have facts found in each question's context (the texts a model would read), and the share
+    of questions with every fact there."""
+    found = total = complete = 0
+    for item in questions:
+        context = _flat(" ".join(contexts(item.question)))
+        present = [any(_flat(phrase) in context for phrase in fact) for fact in item.facts]
+        found += sum(present)
+        total += len(present)
+        complete += all(present)
+    return {
+        "questions": len(questions),
+        "facts": total,
+        "fact_recall": round(found / max(total, 1), 4),
+        "questions_complete": round(complete / max(len(questions), 1), 4),
+    }

@@ -16,6 +16,16 @@ def format_report(result: dict[str, Any]) -> str:
     ratios = result["quality_ratio_project_over_langchain"]
     lines.append("  project / langchain: " + ", ".join(f"{k} x{v}" for k, v in ratios.items()))
 
+    facts = result["context_facts"]
+    first = next(iter(facts.values()))
+    lines.append(
+        f"Facts in the model's context ({first['questions']} held-out questions, {first['facts']} must-have facts)"
+    )
+    for name, row in facts.items():
+        lines.append(
+            f"  {name:<24} facts found {row['fact_recall']:.3f}, questions with every fact {row['questions_complete']:.3f}"
+        )
+
     floor = result["latency_over_embedding_floor"]
     lines.append("Warm latency (ms)                      p50        p95   p50 / embedding floor")
     for name, row in result["latency"].items():

@@ -16,7 +16,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from coach.bench.baseline import LangChainBaseline
-from coach.bench.evaluation import LabelledQuestion, score_retriever
+from coach.bench.evaluation import LabelledQuestion, context_facts, load_facts, load_labelled, score_retriever
 from coach.bench.measure import TimedEmbeddings, timings_ms
 from coach.bench.processes import cold_app, cold_cli
 from coach.bench.scale import measure_scale
@@ -64,6 +64,32 @@ def _measure_index(
     }
 
 
+def _says(conversation: dict[str, Any]) -> list[str]:
+    """A conversation's messages, the first marked so that a turn function starts a new conversation there."""
+    says = [str(turn["say"]) for turn in conversation["turns"]]
+    return [NEW_CONVERSATION + says[0], *says[1:]]
+
+
+NEW_CONVERSATION = "\x00new\x00"
+
+
+def chat_turns(coach: Any) -> Callable[[str], Any]:
+    """One chat turn at a time, each on the state the turn before left (as the app keeps it), so follow-ups and brag
+    reworks are timed as people send them; a message marked NEW_CONVERSATION starts afresh."""
+    from coach.records import Conversation
+
+    state = [Conversation()]
+
+    def turn(message: str) -> Any:
+        if message.startswith(NEW_CONVERSATION):
+            state[0], message = Conversation(), message.removeprefix(NEW_CONVERSATION)
+        reply = coach.reply(message, state[0])
+        state[0] = reply.state
+        return reply
+
+    return turn
+
+
 # -- the whole run ---------------------------------------------------------------------------------------------------
 
 
@@ -103,13 +129,35 @@ def run_bench(
         "langchain_baseline": score_retriever("langchain_baseline", baseline.rank, questions).as_dict(),
         "bm25_only": score_retriever("bm25_only", rank_with(bm25), questions).as_dict(),
     }
+    # What a configured model reads for each held-out question: our sections within the model's budget, against the
+    # tutorial's top five chunks of 1000 characters, and its top ten (about the same number of characters as ours).
+    from coach.engine import MODEL_CONTEXT_CHARS, MODEL_SECTIONS
+    from coach.retrieval.search import within_budget
+
+    fact_questions = load_facts()
+    context = {
+        "project_model_context": context_facts(
+            lambda q: [i.chunk.text for i in within_budget(hybrid.retrieve(q, k=MODEL_SECTIONS), MODEL_CONTEXT_CHARS)],
+            fact_questions,
+        ),
+        "langchain_top5_chunks": context_facts(
+            lambda q: [d.page_content for d in baseline.store.similarity_search(q, k=5)], fact_questions
+        ),
+        "langchain_top10_chunks": context_facts(
+            lambda q: [d.page_content for d in baseline.store.similarity_search(q, k=10)], fact_questions
+        ),
+    }
     progress(3, steps, "benchmark")
 
     texts = [item.question for item in questions]
     coach = build_coach(index)
     profile = Profile(level="Senior", focus="coding")
+    turns = chat_turns(coach)
     latency = {
         "project_ask_offline": timings_ms(lambda q: coach.reply(q, profile), texts),
+        "project_chat_turn": timings_ms(
+            turns, [turn for c in load_labelled("conversations.yaml") for turn in _says(c)]
+        ),
         "project_retrieval": timings_ms(lambda q: hybrid.retrieve(q, k=5), texts),
         "langchain_retrieval": timings_ms(lambda q: baseline.store.similarity_search(q, k=5), texts),
         "embedding_one_query": timings_ms(embeddings.embed_query, texts),  # the floor under every dense search
@@ -132,6 +180,7 @@ def run_bench(
     return {
         "questions": len(questions),
         "quality": quality,
+        "context_facts": context,
         "quality_ratio_project_over_langchain": {
             metric: ratio(float(project[metric]), float(langchain[metric]))
             for metric in ("recall@1", "recall@5", "mrr@10")

@@ -72,6 +72,26 @@ def clean_citations(text: str, source_count: int) -> str:
     return CITATION.sub(keep, text)
 
 
+def cited_only(answer: str, sources: Sequence[Source]) -> tuple[str, tuple[Source, ...]]:
+    """The sources an answer cites, numbered in the order it first cites them, and the answer with its markers
+    renumbered to match. The model reads every section it is given; the person sees the ones it used. An answer
+    that cites none keeps the first section, which it was written from."""
+    order: list[int] = []
+    for match in CITATION.finditer(answer):
+        for number in re.split(r"\s*,\s*", match.group(1)):
+            if 1 <= int(number) <= len(sources) and int(number) not in order:
+                order.append(int(number))
+    if not order:
+        return answer, tuple(sources[:1])
+    renumber = {old: new for new, old in enumerate(order, 1)}
+
+    def replace(match: re.Match[str]) -> str:
+        numbers = [renumber[int(n)] for n in re.split(r"\s*,\s*", match.group(1)) if int(n) in renumber]
+        return f"[{', '.join(str(n) for n in numbers)}]" if numbers else ""
+
+    return CITATION.sub(replace, answer), tuple(sources[number - 1] for number in order)
+
+
 FENCE_ECHO = re.compile(r"</?\s*(?:" + "|".join(prompts.FENCE_TAGS) + r")\b[^>]*>", re.IGNORECASE)
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
 LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")

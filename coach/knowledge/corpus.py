@@ -12,6 +12,7 @@ import yaml
 
 from coach.errors import CoachError
 from coach.knowledge.data import PROJECT_ROOT, load_yaml
+from coach.knowledge.ladder import Ladder, load_ladder
 from coach.text import sentences
 
 MAX_CHUNK_CHARS = 1500
@@ -52,6 +53,8 @@ class Chunk:
     tracks: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     headings: tuple[str, ...] = field(default=())
+    # The levels this section is about (`section_levels`); ranking prefers sections about the person's levels.
+    section_levels: tuple[str, ...] = ()
 
     @property
     def search_text(self) -> str:
@@ -75,12 +78,20 @@ class Chunk:
         return tuple(f"{self.section}: {sentence}" for sentence in found) if len(found) > 1 else ()
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, folder: Path | None = None) -> str:
+    """How a knowledge file is cited: `<folder name>/<path inside the folder>` ("knowledge/levels/staff.md",
+    "acme-ladder/senior-engineer.md"), never an absolute path, which would show where a person keeps their files.
+    Without its folder, a file is named relative to the project root, or by its name alone."""
     resolved = path.resolve()
+    if folder is not None:
+        try:
+            return f"{folder.resolve().name}/{resolved.relative_to(folder.resolve()).as_posix()}"
+        except ValueError:
+            pass
     try:
         return resolved.relative_to(PROJECT_ROOT).as_posix()
     except ValueError:
-        return resolved.as_posix()
+        return resolved.name
 
 
 def _as_tuple(value: object) -> tuple[str, ...]:
@@ -128,9 +139,21 @@ def parse_document(text: str, path: str) -> Document:
     )
 
 
-def chunk_document(document: Document) -> list[Chunk]:
+def section_levels(document: Document, headings: tuple[str, ...], ladder: Ladder) -> tuple[str, ...]:
+    """The levels a section is about, from the nearest heading that names one (the title last), else from front
+    matter that names one or two; a guide for every level is about none in particular."""
+    for heading in (*reversed(headings), document.title):
+        named = tuple(dict.fromkeys(mention.level for mention in ladder.mentions(heading.lower())))
+        if named:
+            return named
+    return document.levels if len(document.levels) <= 2 else ()
+
+
+def chunk_document(document: Document, ladder: Ladder | None = None) -> list[Chunk]:
     """One chunk per heading section (long sections split with overlap), ids stable across runs."""
     from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
+
+    ladder = ladder or load_ladder()
 
     header_splitter = MarkdownHeaderTextSplitter(headers_to_split_on=HEADINGS, strip_headers=True)
     size_splitter = RecursiveCharacterTextSplitter(chunk_size=MAX_CHUNK_CHARS, chunk_overlap=CHUNK_OVERLAP)
@@ -138,6 +161,7 @@ def chunk_document(document: Document) -> list[Chunk]:
     for piece in header_splitter.split_text(document.body):
         headings = tuple(piece.metadata[key] for _, key in HEADINGS if piece.metadata.get(key))
         section = headings[-1] if headings else document.title
+        about = section_levels(document, headings, ladder)
         # The header splitter joins lines with markdown hard breaks ("  \n"); the file has plain newlines.
         content = re.sub(r"[ \t]+\n", "\n", piece.page_content)
         for part, text in enumerate(size_splitter.split_text(content)):
@@ -156,47 +180,55 @@ def chunk_document(document: Document) -> list[Chunk]:
                     tracks=document.tracks,
                     topics=document.topics,
                     headings=headings,
+                    section_levels=about,
                 )
             )
     return chunks
 
 
 def markdown_files(directories: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
+    return [path for _, path in _folder_files(directories)]
+
+
+def _folder_files(directories: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """(folder, markdown file) for every corpus file of the folders."""
+    files: list[tuple[Path, Path]] = []
     for directory in directories:
         if directory.is_dir():
-            files.extend(path for path in sorted(directory.rglob("*.md")) if path.name.lower() not in SKIPPED_NAMES)
+            files.extend((directory, path) for path in sorted(directory.rglob("*.md"))
+                         if path.name.lower() not in SKIPPED_NAMES)  # fmt: skip
     return files
 
 
-def read_document(path: Path) -> Document:
+def read_document(path: Path, folder: Path | None = None) -> Document:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise CorpusError(f"{display_path(path)}: larger than {MAX_FILE_BYTES // 1_000_000} MB; split it.")
+            raise CorpusError(f"{display_path(path, folder)}: larger than {MAX_FILE_BYTES // 1_000_000} MB; split it.")
         raw = path.read_bytes()
     except OSError as error:
-        raise CorpusError(f"{display_path(path)}: cannot be read ({error.strerror}).") from None
+        raise CorpusError(f"{display_path(path, folder)}: cannot be read ({error.strerror}).") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise CorpusError(f"{display_path(path)}: is not UTF-8 text; save it as UTF-8 markdown.") from None
-    return parse_document(text, display_path(path))
+        raise CorpusError(f"{display_path(path, folder)}: is not UTF-8 text; save it as UTF-8 markdown.") from None
+    return parse_document(text, display_path(path, folder))
 
 
 def load_corpus(directories: Iterable[Path]) -> tuple[list[Document], list[str]]:
     """Every readable document, and one message per file that was skipped (never raises for one bad file)."""
     documents: list[Document] = []
     problems: list[str] = []
-    for path in markdown_files(directories):
+    for folder, path in _folder_files(directories):
         try:
-            documents.append(read_document(path))
+            documents.append(read_document(path, folder))
         except CorpusError as error:
             problems.append(str(error))
     return documents, problems
 
 
-def chunk_corpus(documents: Iterable[Document]) -> list[Chunk]:
-    return [chunk for document in documents for chunk in chunk_document(document)]
+def chunk_corpus(documents: Iterable[Document], ladder: Ladder | None = None) -> list[Chunk]:
+    ladder = ladder or load_ladder()
+    return [chunk for document in documents for chunk in chunk_document(document, ladder)]
 
 
 def save_upload(uploads_dir: Path, name: str, data: bytes) -> Path:

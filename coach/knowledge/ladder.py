@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,16 @@ class CompanyMap:
     levels: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Mention:
+    """A level named in a text: where, which canonical level, and whether by a company's code ("L5", "E6")."""
+
+    start: int
+    end: int
+    level: str
+    code: bool = False
+
+
 @dataclass(frozen=True, eq=False)  # compared and hashed by identity: it is loaded once and shared
 class Ladder:
     levels: tuple[Level, ...]
@@ -95,6 +106,51 @@ class Ladder:
         current = self.level(name)
         above = [level for level in self.track_levels(current.track) if level.rank == current.rank + 1]
         return above[0] if above else None
+
+    @cached_property
+    def _title_pattern(self) -> re.Pattern[str]:
+        alternatives = "|".join(re.escape(alias) for alias in sorted(self.titles, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+    @cached_property
+    def _company_patterns(self) -> tuple[tuple[re.Pattern[str], re.Pattern[str], bool, dict[str, str]], ...]:
+        patterns = []
+        for company in self.companies:
+            names = re.compile(r"\b(?:" + "|".join(re.escape(name.lower()) for name in company.names) + r")\b")
+            codes = {code.lower(): level for code, level in company.levels.items()}
+            code_alternatives = "|".join(re.escape(code) for code in sorted(codes, key=len, reverse=True))
+            # "level 63", "L5", "an E5": a code stands alone or after "level".
+            code_pattern = re.compile(rf"(?<![\w-])(?:level\s+)?({code_alternatives})(?![\w-])")
+            patterns.append((names, code_pattern, company.bare_codes, codes))
+        return tuple(patterns)
+
+    def mentions(self, text: str, context: str | None = None) -> list[Mention]:
+        """Every level a lower-case text names, by company code or by title, leftmost first, overlaps removed
+        ("senior staff" is one level, not two). A company named anywhere in the context (the whole message)
+        decides what its codes mean ("64 at microsoft, going for 65")."""
+        mentions: list[Mention] = []
+        patterns = self._company_patterns
+        context = text if context is None else context
+        any_company_named = any(names.search(context) for names, *_ in patterns)
+        for names, code_pattern, bare_codes, codes in patterns:
+            company_named = names.search(context) is not None
+            # With a company named, its own map decides ("L6 at Amazon" is not Google's L6).
+            if not company_named and (any_company_named or not bare_codes):
+                continue
+            for match in code_pattern.finditer(text):
+                code = match.group(1)
+                # Bare numbers ("63") only count with the company named and as "level 63"-like codes.
+                if code.isdigit() and not company_named:
+                    continue
+                mentions.append(Mention(match.start(), match.end(), codes[code], code=True))
+        for match in self._title_pattern.finditer(text):
+            mentions.append(Mention(match.start(), match.end(), self.titles[match.group(0)]))
+        mentions.sort(key=lambda mention: (mention.start, -(mention.end - mention.start)))
+        kept: list[Mention] = []
+        for mention in mentions:
+            if not kept or mention.start >= kept[-1].end:
+                kept.append(mention)
+        return kept
 
     def competency(self, name: str) -> Competency:
         return next(competency for competency in self.competencies if competency.name == name)

@@ -29,7 +29,7 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 COLLECTION = "career_corpus"
 SENTENCE_COLLECTION = "career_sentences"  # ids are "<chunk id>~<n>" (`_sentence_ids`)
 STATE_FILE = "index-state.json"
-SCHEMA_VERSION = 2  # 2: sentence vectors beside the chunk vectors
+SCHEMA_VERSION = 3  # 2: sentence vectors beside the chunk vectors; 3: the levels each section is about
 EMBED_BATCH = 128
 # Sentence hits fetched per chunk hit wanted: a section's sentences crowd each other out of a short list.
 SENTENCE_HITS_PER_CHUNK = 4
@@ -222,7 +222,10 @@ class KnowledgeIndex:
         self._collection.upsert(
             ids=[chunk.id for chunk in chunks],
             embeddings=vectors[: len(chunks)],
-            metadatas=[{"path": chunk.path, "section": chunk.section} for chunk in chunks],
+            metadatas=[
+                {"path": chunk.path, "section": chunk.section, "levels": ", ".join(chunk.section_levels)}
+                for chunk in chunks
+            ],
         )
         if sentences:
             self._sentences.upsert(ids=[i for i, _ in sentences], embeddings=vectors[len(chunks) :])

@@ -1,4 +1,5 @@
-"""Grounded answers without an LLM: sentences and steps taken from retrieved sections, each cited, tailored by level.
+"""Grounded answers without an LLM: one section's direct answer and steps, tailored by the ladder, with related
+sections.
 
 Every statement in an offline answer is either a sentence of a cited corpus section or a cell of the ladder data; the
 composer selects and orders, it never writes advice of its own.
@@ -13,8 +14,14 @@ from dataclasses import dataclass
 from coach.knowledge.ladder import Ladder, Level
 from coach.records import Profile, Source
 from coach.retrieval.search import Retrieved, is_supported, relevant, to_source
-from coach.text import LIST_ITEM, list_blocks, sentences, terms
+from coach.skills.plans import competency_gaps
+from coach.text import list_blocks, list_item, sentences, terms
 
+MAX_STEPS = 6
+MAX_RELATED = 3
+SAME_WORDS = 0.6
+RELATED_CUTOFF = 0.5
+RELATED_GAP = 0.12  # a related section is about as close in meaning to the question as the answering one  # a related section scores at least half the best one's fused score
 CAUTION = re.compile(r"\b(?:mistakes?|traps?|pitfalls?|misconceptions?|anti-?patterns?|wrong|avoid)\b", re.IGNORECASE)
 FOLLOW_UP_BOTH = (
     "Where are you now in your career (e.g., Junior, Senior, Lead, Staff, or a manager level)? "
@@ -41,52 +48,80 @@ def follow_up_for(profile: Profile) -> str | None:
     return None
 
 
-def _sentences(text: str) -> list[str]:
-    """Whole sentences of the prose lines; list items and the lines that introduce a list are left out."""
-    prose = "\n".join(
-        line for line in text.splitlines() if not LIST_ITEM.match(line) and not line.rstrip().endswith(":")
-    )
-    return [sentence for sentence in sentences(prose) if len(sentence.split()) >= 6 and not sentence.endswith(":")]
+def opening(text: str) -> str:
+    """A section's direct answer in its own words: the sentences of its first paragraph (at most three), or when it
+    opens with a list, the list's introduction and first item."""
+    paragraph: list[str] = []
+    for line in text.splitlines():
+        if not line.strip():
+            if paragraph:
+                break
+            continue
+        item = list_item(line)
+        if item is not None:
+            if not paragraph:
+                paragraph.append(item)
+            break
+        paragraph.append(line.strip())
+    found = sentences(" ".join(paragraph))
+    # A sentence that introduces a list ("Traps on the way to Staff:") says nothing without the list.
+    answering = [sentence for sentence in found if not sentence.endswith(":")]
+    return " ".join(answering[:3] or found[:1])
 
 
-def _level_words(profile: Profile) -> set[str]:
-    words: set[str] = set()
-    for name in (profile.level, profile.target):
-        if name:
-            words |= terms(name)
-    return words
+def gist(text: str) -> str:
+    """A section's one-line gist: its first sentence that says something on its own."""
+    found = [sentence for sentence in sentences(opening(text)) if not sentence.endswith(":")]
+    return found[0] if found else ""
 
 
-def _rank_text(
-    candidates: list[tuple[str, int]], query_terms: set[str], bonus_terms: set[str]
-) -> list[tuple[str, int]]:
-    """Order (text, source index) by overlap with the question, then by the rank of the section it came from."""
+def answering_order(question: str, retrieved: Sequence[Retrieved]) -> list[Retrieved]:
+    """The supported results, the one that answers first: a list of mistakes answers only a question about
+    mistakes, so for any other question the best section that is not one leads."""
+    used = relevant(retrieved, limit=len(retrieved), cutoff=RELATED_CUTOFF)
+    if CAUTION.search(question):
+        return used
+    lead = next((item for item in used if not CAUTION.search(item.chunk.section)), used[0] if used else None)
+    return [lead, *(item for item in used if item is not lead)] if lead is not None else []
 
-    def score(candidate: tuple[str, int]) -> float:
-        text, position = candidate
+
+def _fresh(texts: Sequence[str], said: list[set[str]]) -> list[str]:
+    """The texts that say something not said yet, each remembered as said: a text whose content words are mostly
+    (SAME_WORDS) those of one already said repeats it."""
+    kept = []
+    for text in texts:
         words = terms(text)
-        overlap = len(words & query_terms) / (1 + len(query_terms)) + 0.35 * bool(words & bonus_terms)
-        return overlap - 0.08 * position
+        if words and not any(len(words & earlier) >= SAME_WORDS * len(words) for earlier in said):
+            said.append(words)
+            kept.append(text)
+    return kept
 
-    return sorted(candidates, key=score, reverse=True)
 
+def _matching_competency(ladder: Ladder, question_terms: set[str]) -> str | None:
+    """The competency a question is about, by the ladder's words for it; None when it names none."""
 
-def _matching_competency(ladder: Ladder, question_terms: set[str]) -> str:
     def overlap(index: int) -> tuple[int, int]:
         competency = ladder.competencies[index]
-        words = terms(" ".join([competency.name, competency.description, *competency.keywords]))
+        words = terms(" ".join([competency.name, *competency.keywords]))
         return len(words & question_terms), -index
 
-    return ladder.competencies[max(range(len(ladder.competencies)), key=overlap)].name
+    best = max(range(len(ladder.competencies)), key=overlap)
+    return ladder.competencies[best].name if overlap(best)[0] else None
 
 
-def tailoring(ladder: Ladder, profile: Profile, question: str) -> list[str]:
-    """Lines from the ladder for this person: what their next level expects on the topic, and how to practise it."""
+def tailoring(ladder: Ladder, profile: Profile, question: str, about: Sequence[str] = ()) -> list[str]:
+    """Lines from the ladder for this person: what their next level expects on the question's competency, and how to
+    practise it. A question about reaching a level (the answering section is `about` it) and no competency in
+    particular gets the competency with the largest gap to that level."""
     current = ladder.find(profile.level)
     if current is None:
         return []
     goal: Level = ladder.find(profile.target) or ladder.next_level(current.name) or current
     competency = _matching_competency(ladder, terms(question))
+    if competency is None and goal.name in about and goal is not current:
+        competency = competency_gaps(ladder, current, goal)[0].competency
+    if competency is None:
+        return []
     expectation = goal.competencies[competency]
     lines = [f"At {goal.name}, *{competency}* means: {expectation.expectation}"]
     focus = profile.focus or "both"
@@ -100,9 +135,20 @@ def tailoring(ladder: Ladder, profile: Profile, question: str) -> list[str]:
     return lines
 
 
-def compose_answer(question: str, profile: Profile, retrieved: Sequence[Retrieved], ladder: Ladder) -> Composed:
-    """A coach's answer from retrieved sections: the direct answer, steps, then what it means at the user's level."""
-    if not is_supported(retrieved):
+def compose_answer(
+    question: str,
+    profile: Profile,
+    retrieved: Sequence[Retrieved],
+    ladder: Ladder,
+    tailor: bool = True,
+    related_from: Sequence[Retrieved] | None = None,
+    supported: bool | None = None,
+) -> Composed:
+    """One clear answer from the single best section: its direct answer and its steps in its own words, then what
+    the ladder expects of this person next on the question's competency (unless `tailor` is off: a follow-up has had
+    it already), then one to three related sections close to the question (from `related_from` when given: a
+    follow-up's related reading comes from its whole question, not from its few words alone)."""
+    if not (is_supported(retrieved) if supported is None else supported and retrieved):
         return Composed(
             "I don't have guidance on that in my library, so I won't guess. I can help with career levels and how "
             "to reach the next one, comparing roles (for example Lead vs Staff), promotion packets and calibration, "
@@ -111,50 +157,33 @@ def compose_answer(question: str, profile: Profile, retrieved: Sequence[Retrieve
             (),
             False,
         )
-    used = relevant(retrieved)
-    query_terms = terms(question)
-    bonus = _level_words(profile)
-
-    sentence_pool = [(sentence, index) for index, item in enumerate(used) for sentence in _sentences(item.chunk.text)]
-    direct: list[tuple[str, int]] = []
-    for candidate in [*(_rank_text([c for c in sentence_pool if c[1] == 0], query_terms, bonus)[:1]),
-                      *_rank_text(sentence_pool, query_terms, bonus)]:  # fmt: skip
-        if candidate not in direct:
-            direct.append(candidate)
-        if len(direct) == 3:
-            break
-
-    blocks = sorted(
-        ((block, index) for index, item in enumerate(used) for block in list_blocks(item.chunk.text)),
-        key=lambda pair: len(terms(" ".join([pair[0].intro, *pair[0].items])) & query_terms) - 0.5 * pair[1],
-        reverse=True,
-    )
-    # Lists under "common mistakes" are things to avoid, not steps to take.
-    steps = [pair for pair in blocks if not CAUTION.search(used[pair[1]].chunk.section)][:2]
-    warnings = [pair for pair in blocks if CAUTION.search(used[pair[1]].chunk.section)][:1]
-
-    cited: list[int] = []
-
-    def cite(index: int) -> str:
-        if index not in cited:
-            cited.append(index)
-        return f"[{cited.index(index) + 1}]"
-
-    parts = ["**In short:** " + " ".join(f"{sentence} {cite(index)}" for sentence, index in direct)]
-    for heading, chosen in (("In practice", steps), ("Watch out for", warnings)):
-        if chosen:
-            rendered = [f"**{heading}**"]
-            for block, index in chosen:
-                if block.intro:
-                    rendered.append(f"{block.intro} {cite(index)}")
-                rendered += [f"- {text}" + ("" if block.intro else f" {cite(index)}") for text in block.items[:5]]
-            parts.append("\n".join(rendered))
-    tailored = tailoring(ladder, profile, question)
+    best, *others = answering_order(question, retrieved)
+    if related_from is not None:
+        others = [item for item in answering_order(question, related_from) if item.chunk.id != best.chunk.id]
+    said: list[set[str]] = []
+    lead = opening(best.chunk.text)
+    _fresh(sentences(lead), said)
+    parts = [f"{lead} [1]"]
+    # The section's steps: its first list that is not a list of mistakes, whole and with its introduction.
+    blocks = [block for block in list_blocks(best.chunk.text) if not CAUTION.search(block.intro)]
+    if blocks and not CAUTION.search(best.chunk.section):
+        block = blocks[0]
+        items = _fresh(block.items[:MAX_STEPS], said)
+        intro = block.intro if block.intro and _fresh([block.intro], said) else ""
+        if items:
+            parts.append("\n".join([f"{intro} [1]" if intro else "", *(f"- {item}" for item in items)]).strip())
+    tailored = tailoring(ladder, profile, question, best.chunk.section_levels) if tailor else []
     if tailored:
         who = f"{profile.level}" + (f", focus {profile.focus}" if profile.focus else "")
         parts.append(f"**For you ({who}), from the career ladder**\n" + "\n".join(f"- {line}" for line in tailored))
-    # Sections that ranked well but gave no sentence are still listed: they are where to read more.
-    for index in range(len(used)):
-        cite(index)
-    sources = tuple(to_source(used[index]) for index in cited)
-    return Composed("\n\n".join(parts), sources, True)
+    related: list[Retrieved] = []
+    for item in others:
+        line = gist(item.chunk.text)
+        if line and _fresh([line], said) and len(related) < MAX_RELATED:
+            related.append(item)
+            parts.append("" if len(related) > 1 else "**Related**")
+            parts[-1] = (parts[-1] + "\n" if parts[-1] else "") + (
+                f"- *{item.chunk.section}* ({item.chunk.title}): {line} [{len(related) + 1}]"
+            )
+    markdown = "\n\n".join(part for part in parts if part).replace("\n\n- *", "\n- *")
+    return Composed(markdown, tuple(to_source(item) for item in [best, *related]), True)

@@ -1,33 +1,83 @@
-"""Brag-doc drafting: pasted accomplishments split into entries and reworded as verb + what + measurable result.
+"""Brag-doc drafting: accomplishments as people paste them, split into entries and reworded as a past-tense verb of
+what they did, with the measured result first when there is one and a question for the result when there is none.
 
-The rewrite only moves and replaces words; it keeps every number the user wrote and never adds one. When an entry has
-no number, it asks one specific question for the metric instead of guessing.
+Every rewording step only drops, moves or re-inflects the person's words, plus a plain verb ("Cut", "Shipped"); a
+step that would change the entry's numbers is not applied, so a bullet keeps every number and adds none.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from coach.errors import CoachError
 from coach.knowledge.data import KNOWLEDGE_DIR, read_data
 from coach.knowledge.ladder import Ladder
 from coach.records import BragEntry
-from coach.text import LIST_ITEM, terms
+from coach.text import LIST_ITEM, sentences, terms
+from coach.text_verbs import (
+    WorkVerbs,
+    gerund,
+    is_gerund,
+    is_known_word,
+    is_participle,
+    is_past_tense,
+    is_work_verb,
+    parse_work_verbs,
+    past_tense,
+    reports_work_done,
+    strip_lead_in,
+    verb_lemmas,
+)
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-SUBJECT = re.compile(r"^(?:i|we|i've|we've|i have|we have|i had|we had|me and [\w ]+?|my team and i)\s+", re.IGNORECASE)
 MAX_ENTRY_CHARS = 600
-# "onboarding docs", "testing framework": a gerund before one of these names a thing rather than an action.
+FIRST_WORD = re.compile(r"[A-Za-z][\w'/-]*")
+# "Alex Kim  10:42 AM": who posted a Slack message and when; never part of an entry.
+SLACK_HEADER = re.compile(r"^\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s+\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s*$")
+HEADING = re.compile(r"^\s*#{1,6}\s+")
+# List markers as people paste them: markdown's, document bullets, dashes, arrows, checkboxes.
+ITEM = re.compile(
+    rf"(?:{LIST_ITEM.pattern}|^\s*(?:[–—>→✓✔]|\(?[a-z]\)|\(\d{{1,2}}\))\s+)(?:\[[ xX]\]\s+)?|^\s*\[[ xX]\]\s+"
+)
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]+")
+SHORTCODE = re.compile(r":[a-z_+-]{2,}:")
+# "is live 🎉 thumbnails generate ...": an emoji between two sentences ends the first.
+EMOJI_BETWEEN = re.compile(rf"(?<=[\w)])\s*(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s+(?=[A-Za-z])")
+ARROW = r"(?:->|→|=>|-->)"
+# A line that wrapped goes on after one of these words; a line that ends with one never ends a sentence.
+OPEN_ENDINGS = frozenset(
+    ("to", "the", "a", "an", "of", "and", "or", "from", "by", "with", "in", "on", "at", "for", "that", "which", "who",
+     "whose", "has", "have", "had", "was", "were", "is", "are", "i", "we", "also", "our", "my", "into", "onto", "off",
+     "over", "per", "about", "than", "as", "but", "so", "because", "through", "while", "when", "where", "after",
+     "before")
+)  # fmt: skip
+# "onboarding docs", "pairing sessions": a gerund before one of these names a thing rather than an action.
 NOUN_AFTER_GERUND = re.compile(
     r"(?:docs?|documentation|flow|process|guide|program|programme|experience|checklist|materials|sessions?|"
-    r"pipeline|infrastructure|framework|library|strategy|culture|budget)\b",
+    r"pipeline|infrastructure|framework|library|strategy|culture|budget|logic|service|tests?|suite|job|jobs)\b",
     re.IGNORECASE,
 )
+# What opens a second achievement in a paragraph: "Also, ...", "I also ...", "On top of that, ...".
+ANOTHER = (
+    r"(?:(?:i|we)\s+)?(?:also|plus|additionally|in addition|on top of that|separately|besides that|apart from that|"
+    r"outside of that|other than that|oh and|and also)\b[,:]?\s*"
+)
+BACK_REFERENCE = re.compile(r"\b(?:it|its|them|this|these|those)\b", re.IGNORECASE)
+COMPARATIVES = (
+    r"(?:faster|slower|quicker|smaller|bigger|cheaper|better|easier|simpler|safer|less|more|fewer|lower|higher)"
+)
+# The parts of a number people write around it: "~$12k", "2.1s", "99.95%", "3x".
+MEASURE = r"(?<![A-Za-z\d.,])[~≈]?\$?\d[\d.,]*\s?(?:%|[kKmMbB]\b|x\b|ms\b|s\b|sec\b|secs\b|min\b|mins\b|minutes\b|m\b|h\b|hrs?\b|hours?\b|[KMGT]B\b|days?\b|weeks?\b)?"
+UNIT_SCALE = {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "m": 60, "min": 60, "mins": 60, "minutes": 60, "h": 3600,
+              "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400, "week": 604800,
+              "weeks": 604800, "k": 1e3, "m_": 1e6, "b": 1e9, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12}  # fmt: skip
 
 
 class BragError(CoachError):
@@ -35,37 +85,92 @@ class BragError(CoachError):
 
 
 @dataclass(frozen=True)
+class MetricKind:
+    kind: str
+    cues: tuple[str, ...]
+    ask: str
+
+
+@dataclass(frozen=True)
 class BragRules:
+    verbs: WorkVerbs
+    filler: tuple[str, ...]
+    intensifiers: tuple[str, ...]
+    chatter: tuple[re.Pattern[str], ...]
+    chatter_labels: frozenset[str]
+    intro_openings: tuple[str, ...]
+    intro_heads: tuple[str, ...]
+    closers: tuple[str, ...]
     weak_openings: dict[str, str]
-    past: dict[str, str]  # base or gerund -> past tense
-    gerund: dict[str, str]  # past or base -> gerund
+    get_particles: dict[str, str]
+    adoption_verbs: tuple[str, ...]
+    adoption_phrase: str
+    status_words: dict[str, str]
+    moved_off: str
+    nominal_verbs: dict[str, str]
     change_verbs: dict[str, tuple[str, ...]]
     verb_for_change: dict[str, str]
-    metric_questions: tuple[tuple[tuple[str, ...], str], ...]
+    faster_verb: str
+    artifact_verbs: tuple[tuple[str, tuple[str, ...]], ...]
+    fallback_verb: str
+    stated_results: tuple[str, ...]
+    plain_verbs: dict[str, str]
+    scene_verbs: frozenset[str]
+    metric_questions: tuple[MetricKind, ...]
+    verb_kinds: dict[str, str]
     default_question: str
     scope: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, suggested level, cues)
+    scope_question: str
+
+    def ask(self, kind: str | None) -> str:
+        return next((item.ask for item in self.metric_questions if item.kind == kind), self.default_question)
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in (str(key), *_strings(item))]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return [str(value)]
 
 
 def parse_rules(raw: dict) -> BragRules:
-    # Only these words can enter a bullet; a digit among them would be a number the user never gave.
-    bullet_words = [*raw["weak_openings"].values(), *raw["verbs"], *raw["verb_for_change"].values()]
-    if any(re.search(r"\d", str(word)) for word in bullet_words):
-        raise ValueError("brag.yaml: verbs and openings must not contain digits; bullets carry only the user's numbers")
-    past: dict[str, str] = {}
-    gerund: dict[str, str] = {}
-    for line in raw["verbs"]:
-        base, past_form, gerund_form = line.split()
-        past[base] = past[gerund_form] = past_form
-        gerund[base] = gerund[past_form] = gerund_form
+    # Words of this file can enter a bullet or a question; a digit among them would be a number the user never gave.
+    if any(re.search(r"\d", text) for text in _strings(raw)):
+        raise ValueError("brag.yaml must not contain digits: bullets carry only the user's numbers")
+    by_length = lambda items: tuple(sorted((str(item).lower() for item in items), key=len, reverse=True))  # noqa: E731
     return BragRules(
-        weak_openings={key.lower(): value for key, value in raw["weak_openings"].items()},
-        past=past,
-        gerund=gerund,
+        verbs=parse_work_verbs(raw),
+        filler=by_length(raw["filler"]),
+        intensifiers=tuple(raw["intensifiers"]),
+        chatter=tuple(re.compile(rf"(?<![\w'-]){pattern}(?![\w'-])", re.IGNORECASE) for pattern in raw["chatter"]),
+        chatter_labels=frozenset(raw["chatter_labels"]),
+        intro_openings=by_length(raw["intro_openings"]),
+        intro_heads=by_length(raw["intro_heads"]),
+        closers=by_length(raw["closers"]),
+        weak_openings={str(key).lower(): str(value) for key, value in raw["weak_openings"].items()},
+        get_particles=dict(raw["get_particles"]),
+        adoption_verbs=by_length(raw["adoption_verbs"]),
+        adoption_phrase=raw["adoption_phrase"],
+        status_words=dict(raw["status_words"]),
+        moved_off=raw["moved_off"],
+        nominal_verbs=dict(raw["nominal_verbs"]),
         change_verbs={key: tuple(value) for key, value in raw["change_verbs"].items()},
         verb_for_change=dict(raw["verb_for_change"]),
-        metric_questions=tuple((tuple(item["cues"]), item["ask"]) for item in raw["metric_questions"]),
+        faster_verb=raw["faster_verb"],
+        artifact_verbs=tuple((item["verb"], tuple(item["cues"])) for item in raw["artifact_verbs"]),
+        fallback_verb=raw["fallback_verb"],
+        stated_results=tuple(raw["stated_results"]),
+        plain_verbs={str(key).lower(): str(value) for key, value in raw["plain_verbs"].items()},
+        scene_verbs=frozenset(raw["scene_verbs"]),
+        metric_questions=tuple(
+            MetricKind(item["kind"], tuple(str(cue).lower() for cue in item["cues"]), item["ask"])
+            for item in raw["metric_questions"]
+        ),
+        verb_kinds=dict(raw["verb_kinds"]),
         default_question=raw["default_question"],
         scope=tuple((item["name"], item["level"], tuple(item["cues"])) for item in raw["scope"]),
+        scope_question=raw["scope_question"],
     )
 
 
@@ -78,115 +183,934 @@ def numbers(text: str) -> Counter[str]:
     return Counter(NUMBER.findall(text))
 
 
-def split_entries(paste: str) -> list[str]:
-    """One entry per list item or line; an indented or lower-case line right under a list item continues it."""
-    lines = [line.rstrip() for line in paste.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    has_markers = any(LIST_ITEM.match(line) for line in lines if line.strip())
-    entries: list[str] = []
-    after_blank = True
-    for line in lines:
-        if not line.strip():
-            after_blank = True
+@lru_cache(maxsize=None)
+def _phrase(phrase: str) -> re.Pattern[str]:
+    """A phrase as a whole-word pattern, compiled once (hundreds of cues would churn the `re` module's cache)."""
+    return re.compile(rf"(?<![\w'-]){re.escape(phrase)}(?![\w'-])", re.IGNORECASE)
+
+
+def _has_phrase(lowered: str, phrase: str) -> re.Match[str] | None:
+    return _phrase(phrase).search(lowered)
+
+
+# -- which numbers are results ------------------------------------------------------------------------------------
+
+
+# Units written onto a number ("800ms", "2x", "$12k", "1.2M", "2TB") or after it ("25 min"); other letters on a
+# number make a name or a code ("2FA", "5G", "3rd").
+ATTACHED_UNIT = re.compile(
+    r"(?:%|x|k|K|M|B|bn|ms|s|sec|secs|min|mins|m|h|hr|hrs|d|mo|w|[KMGT]B|qps|rps|tps)(?![A-Za-z])"
+)
+SPACED_UNIT = re.compile(
+    r"\s(?:%|ms|s|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?|[KMGT]B|x)(?![A-Za-z])"
+)
+
+
+def result_numbers(text: str) -> list[str]:
+    """The numbers that measure something: not names and codes (Q3, H1, p95, v2, PLAT-412, sev1, tier-1, 2FA,
+    502s, BM25), dates, years, clock times, versions ("Postgres 11 to 15", "Node 16 -> 20", "SOC 2") or a bug's
+    condition ("the bug where discounts over 100% were allowed")."""
+    found = []
+    condition = re.search(r"\b(?:bug|issue|problem)\s+(?:where|when|in which)\b", text, re.IGNORECASE)
+    versions: set[int] = set()
+    for match in NUMBER.finditer(text):
+        start, end = match.span()
+        before, after = text[:start], text[end:]
+        value = match.group(0)
+        if condition and start > condition.start():
             continue
-        marked = LIST_ITEM.match(line) is not None
-        text = LIST_ITEM.sub("", line).strip()
-        continuation = (
-            has_markers and not marked and not after_blank and entries and (line[:1].isspace() or text[:1].islower())
+        if re.search(r"[A-Za-z][-_]?$", before) and not re.search(r"(?:^|[\s(])x$", before):  # Q3, PLAT-412; x3 counts
+            continue
+        if re.match(r"[A-Za-z]", after) and not ATTACHED_UNIT.match(after):
+            continue
+        if (
+            re.search(r"(?:#|\d[:/])$", before)
+            or re.match(r"[:/]\d", after)
+            or re.match(r"\s?(?:am|pm)\b", after, re.I)
+        ):
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", value) and not re.match(r"\s?(?:%|ms|[kKmM]\b)", after):
+            continue
+        if re.fullmatch(r"[45]\d\d", value) and re.match(r"s\b|\s(?:errors?|responses?|status)", after):
+            continue
+        bare = not re.match(r"[%A-Za-z]", after) and not SPACED_UNIT.match(after) and not re.search(r"\$\s?$", before)
+        previous = re.search(r"(\S+)\s+\(?$", before)
+        version_cue = previous and re.fullmatch(
+            r"(?:upgrade|upgraded|upgrading|bumped|bump|version|versions|release|v)",
+            previous.group(1).strip("(").lower(),
         )
-        after_blank = False
-        if not re.search(r"\w", text):
+        opens_sentence = re.search(r"(?:^|[.!?;:]\s+)\S+\s+\(?$", before)
+        named = previous and re.fullmatch(r"[A-Z][A-Za-z]+", previous.group(1)) and not opens_sentence
+        partner = re.search(rf"(?:\bto|{ARROW})\s*$", before) and (start - 1) in versions
+        if bare and (version_cue or named or partner):
+            versions.add(end)
+            # The other side of "11 to 15" is a version too: remember where it starts.
+            following = re.match(rf"\s*(?:to|{ARROW})\s*", after)
+            if following:
+                versions.add(end + following.end() - 1)
             continue
-        if continuation:
-            entries[-1] = f"{entries[-1]} {text}"
-        else:
-            entries.append(text)
-    return entries
+        found.append(value)
+    return found
 
 
-def _lead_with_verb(text: str, rules: BragRules) -> str:
-    text = SUBJECT.sub("", text, count=1)
-    # "mentoring: onboarded 3 new hires" -> the label goes when a verb follows it.
-    label = re.match(r"^[\w -]{1,25}:\s+(?P<rest>\S.*)$", text)
-    if label and label.group("rest").split(" ", 1)[0].lower().strip(",.;") in {*rules.past, *rules.gerund}:
-        text = label.group("rest")
+def has_result(text: str, rules: BragRules) -> bool:
     lowered = text.lower()
-    for weak in sorted(rules.weak_openings, key=len, reverse=True):
-        if re.match(rf"{re.escape(weak)}\b", lowered):
-            replacement = rules.weak_openings[weak]
-            rest = text[len(weak) :].lstrip()
-            following = rest.split(" ", 1)[0].lower()
-            # "was responsible for migrating X" says what was done: "Migrated X".
-            if not replacement or (following.endswith("ing") and following in rules.past):
-                return _lead_with_verb(rest, rules)
-            return f"{replacement} {rest}".strip()
-    turned = _turn_around(text, rules)
-    if turned is not None:
-        return turned
-    first, _, rest = text.partition(" ")
-    word = first.lower().strip(",.;:")
-    if word in rules.past and not (word.endswith("ing") and NOUN_AFTER_GERUND.match(rest)):
-        return f"{rules.past[word].capitalize()} {rest}".strip()
-    if word in rules.gerund or word.endswith("ed"):
-        return text[:1].upper() + text[1:]
-    return f"Delivered {_lower_first(text)}"
+    return bool(result_numbers(text)) or any(_has_phrase(lowered, phrase) for phrase in rules.stated_results)
 
 
-def _lower_first(text: str) -> str:
-    """Lower-case the first letter unless the first word is an acronym (AWS, CI)."""
-    return text if text[:2].isupper() else text[:1].lower() + text[1:]
+def kind_for(text: str, rules: BragRules) -> str | None:
+    """The kind of work an entry names: the thing worked on names it ("wrote the incident response runbook": docs),
+    else the kind whose cue comes first ("p95" names latency)."""
+    lowered = text.lower()
+    thing = re.match(
+        r"^[a-z][\w'-]*\s+(?P<thing>[^,;.()]+?)(?=\s+(?:of|for|in|on|at|to|from|with|around|through|by|across|into|"
+        r"onto|off|that|which|so|and)\b|[,;.()]|$)",
+        lowered,
+    )
+    percentile = re.search(r"\bp\d{2,3}\b", lowered)
+    best: tuple[int, int, str] | None = (percentile.start(), -1, "latency") if percentile else None
+    for order, item in enumerate(rules.metric_questions):
+        for cue in item.cues:
+            found = _has_phrase(lowered, cue)
+            if found and thing and found.end() == thing.end("thing") and found.start() >= thing.start("thing"):
+                return item.kind
+            if found and (best is None or (found.start(), order) < best[:2]):
+                best = (found.start(), order, item.kind)
+    return best[2] if best else None
 
 
-def _turn_around(text: str, rules: BragRules) -> str | None:
-    """'Checkout latency went from 800ms to 120ms after I added a cache' -> 'Reduced checkout latency from ...'."""
-    for direction, verbs in rules.change_verbs.items():
-        for verb in sorted(verbs, key=len, reverse=True):
-            match = re.match(
-                rf"^(?P<what>.+?)\s+{re.escape(verb)}\s+(?P<rest>(?:from|by|to)\b.*)$", text, re.IGNORECASE
-            )
-            if not match:
-                continue
-            chosen = direction
-            if direction == "either":
-                values = [float(n.replace(",", "")) for n in NUMBER.findall(match.group("rest"))[:2]]
-                if len(values) == 2 and values[0] != values[1]:
-                    chosen = "down" if values[1] < values[0] else "up"
-            what = _lower_first(match.group("what"))
-            rest = re.sub(
-                r"\b(?:after|when|once)\s+(?:i|we)\s+(\w+)",
-                lambda m: f"by {rules.gerund.get(m.group(1).lower(), m.group(1))}",
-                match.group("rest"),
-                flags=re.IGNORECASE,
-            )
-            return f"{rules.verb_for_change[chosen]} {what} {rest}"
+# -- splitting a paste into entries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Pasted:
+    """One accomplishment as pasted, with what its heading said: the verb of "Things I shipped in Q3:" and the kind of
+    work of "cost stuff this half:"."""
+
+    text: str
+    verb: str | None = None
+    kind: str | None = None
+
+
+@dataclass
+class _Line:
+    text: str
+    marked: bool
+    indent: int
+    heading: bool = False
+    children: list[str] | None = None
+
+
+def _clean_line(text: str) -> str:
+    text = SHORTCODE.sub(" ", EMOJI_BETWEEN.sub(". ", text))
+    return " ".join(EMOJI.sub(" ", text).split())
+
+
+def _ends_open(text: str) -> bool:
+    last = re.findall(r"[\w']+", text.lower())
+    return bool(last) and last[-1] in OPEN_ENDINGS and not re.search(r"[.!?:;]\s*$", text)
+
+
+def _label_line(text: str) -> bool:
+    """'blockers: none', 'Done: X': a line that names its own subject before a colon starts afresh."""
+    return re.match(r"^[A-Za-z][\w /&()-]{0,24}:\s", text) is not None
+
+
+def _continues(previous: _Line, text: str, raw: str, rules: BragRules) -> bool:
+    """Whether a line goes on with the one before it: a wrapped sentence, or an indented continuation."""
+    if previous.heading or text.rstrip().endswith(":") or _label_line(text):
+        return False
+    if _ends_open(previous.text):
+        return True
+    if not previous.marked and previous.text[:1].isupper() and _is_label(previous, rules):
+        return False  # "People" over "mentoring Priya and Dev"
+    if reports_work_done(text, rules.verbs):
+        return False
+    indent = len(raw) - len(raw.lstrip())
+    return (previous.marked and indent > previous.indent) or not text[:1].isupper()
+
+
+def _reads_as_work(text: str, rules: BragRules) -> bool:
+    """A line that reports something done: a verb of work in a past or -ing form, a result, or a before and after."""
+    if has_result(text, rules) or re.search(ARROW, text):
+        return True
+    words = FIRST_WORD.findall(_strip_chatter(text, rules))
+    for index, word in enumerate(words):
+        if not is_work_verb(word, rules.verbs):
+            continue
+        if is_past_tense(word) or is_participle(word):
+            return True
+        following = words[index + 1] if index + 1 < len(words) else ""
+        if is_gerund(word) and not NOUN_AFTER_GERUND.match(following):
+            return True
+    return False
+
+
+def _introduces(text: str, rules: BragRules) -> bool:
+    """'here's what I did this half', 'stuff I shipped in Q3': a line about the list, not an item of it."""
+    lowered = strip_lead_in(text, rules.verbs).replace("\u2019", "'")
+    if result_numbers(text) or re.search(r":\s+\S", text):
+        return False
+    starts = [lowered, *(part.strip() for part in re.split(r",|\s[-–—]\s", lowered)[1:])]
+    if any(part.startswith(opening) for part in starts for opening in rules.intro_openings):
+        return True
+    heads = "|".join(map(re.escape, rules.intro_heads))
+    return re.match(rf"(?:{heads})\s+(?:that\s+)?(?:i|we|i've|we've)\s+\w+", lowered) is not None
+
+
+def _aside(text: str, rules: BragRules) -> bool:
+    """A last line that closes the paste rather than adds to it: 'blockers: none', 'thanks!', 'lmk if you need more'."""
+    lowered = strip_lead_in(text, rules.verbs).replace("\u2019", "'")
+    return (
+        _label_line(text)
+        or text.rstrip().endswith(("!", "?"))
+        or any(lowered.startswith(closer) for closer in rules.closers)
+    )
+
+
+def _heading_verb(text: str, rules: BragRules) -> str | None:
+    """The verb a heading gives the items under it: 'Things I shipped in Q3:' -> 'shipped'."""
+    for word in FIRST_WORD.findall(text):
+        if is_past_tense(word) and is_work_verb(word, rules.verbs):
+            return word.lower()
     return None
 
 
-def _polish(text: str, rules: BragRules) -> str:
-    text = " ".join(text.split()).rstrip(" .;,")
-    # "..., which reduced X" reads better as "..., reducing X".
-    text = re.sub(
-        r",?\s+which\s+(\w+)\b",
-        lambda m: f", {rules.gerund[m.group(1).lower()]}" if m.group(1).lower() in rules.gerund else m.group(0),
-        text,
-    )
-    # A sentence inside the bullet starts with a capital too ("... on-call. Fixed ...").
-    text = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+def _is_label(line: _Line, rules: BragRules) -> bool:
+    """'Search', 'Performance', 'Smaller stuff': a short title over the items below it."""
+    words = line.text.split()
+    return len(words) <= 4 and not re.search(r"[.!?]$", line.text) and not _reads_as_work(line.text, rules)
+
+
+def _lines(paste: str, rules: BragRules) -> list[_Line]:
+    """Logical lines: wrapped lines joined, sub-items kept under their item, headings marked."""
+    lines: list[_Line] = []
+    after_blank = True
+    for raw in paste.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ").split("\n"):
+        if not raw.strip():
+            after_blank = True
+            continue
+        if SLACK_HEADER.match(raw) or HEADING.match(raw):
+            lines.append(_Line(_clean_line(HEADING.sub("", raw)), False, 0, heading=True))
+            after_blank = False
+            continue
+        marker = ITEM.match(raw)
+        text = _clean_line(ITEM.sub("", raw, count=1))
+        indent = len(raw) - len(raw.lstrip())
+        if not re.search(r"\w", text):
+            continue
+        previous = lines[-1] if lines else None
+        if previous is not None and not after_blank:
+            if marker and previous.marked and indent > previous.indent:
+                previous.children = [*(previous.children or []), text]
+                after_blank = False
+                continue
+            if not marker and previous.children and _continues(previous, text, raw, rules):
+                previous.children[-1] = f"{previous.children[-1]} {text}"
+                continue
+            if not marker and not previous.children and _continues(previous, text, raw, rules):
+                previous.text = f"{previous.text} {text}"
+                continue
+        lines.append(_Line(text, marker is not None, indent))
+        after_blank = False
+    return lines
+
+
+def _achievements(text: str, rules: BragRules) -> list[str]:
+    """A paragraph's separate achievements: a sentence opening with 'Also', '; also', and a second verb after
+    'and' that starts an unrelated piece of work ('closed the OKR and paired with Sam on his first on-call')."""
+    # "fixed the login bug; shipped the importer": two reports side by side.
+    reports = [m.end() for m in re.finditer(r";\s+", text) if reports_work_done(text[m.end() :], rules.verbs)]
+    cuts = [
+        0,
+        *(at for at in reports if _change_statement(re.split(r"[;.]\s", text[at:])[0], rules) is None),
+        len(text),
+    ]
+    parts: list[str] = []
+    for chunk in (text[a:b].strip().rstrip(";").strip() for a, b in pairwise(cuts)):
+        first = True
+        for sentence in sentences(chunk):
+            opens = re.match(ANOTHER, sentence, re.IGNORECASE)
+            if first or (opens and reports_work_done(sentence[opens.end() :], rules.verbs)):
+                parts.append(sentence)
+            else:
+                parts[-1] = f"{parts[-1]} {sentence}"
+            first = False
+    return [piece for part in parts for piece in _split_and(part, rules)]
+
+
+def _split_and(text: str, rules: BragRules) -> list[str]:
+    pattern = re.compile(r"\s+(?:and|&)\s+(?P<then>then\s+)?(?:also\s+)?(?:(?:i|we)\s+)?(?P<verb>[A-Za-z]+)\b", re.I)
+    for match in pattern.finditer(text):
+        left, right = text[: match.start()].rstrip(" ,"), text[match.start() :].strip()
+        right = re.sub(r"^(?:and|&)\s+", "", right, flags=re.IGNORECASE)
+        before = FIRST_WORD.findall(left)
+        if (
+            len(before) < 3
+            or not is_past_tense(match.group("verb"))
+            or not is_work_verb(match.group("verb"), rules.verbs)
+        ):
+            continue
+        if is_past_tense(before[-1]) or is_participle(before[-1]) or is_gerund(before[-1]):
+            continue  # "designed and rolled out": one piece of work with two verbs
+        if BACK_REFERENCE.search(re.split(r"[,;]", right)[0]):
+            continue  # "... and ran the review sessions for it"
+        kinds = kind_for(left, rules), kind_for(right, rules)
+        if match.group("then") or (kinds[0] != kinds[1]):
+            return [left, *_split_and(right, rules)]
+    return [text]
+
+
+def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
+    """The accomplishments of a paste, as people paste them: list items and lines are entries, a wrapped sentence is
+    one entry, a line that only introduces the list ("Things I shipped in Q3:", "standup notes") is none, and a second
+    achievement in a paragraph ("... Also, trained 5 engineers") is an entry of its own."""
+    rules = rules or load_rules()
+    lines = _lines(paste, rules)
+    found: list[Pasted] = []
+    verb: str | None = None
+    kind: str | None = None
+    for index, line in enumerate(lines):
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        introduces = (
+            line.heading
+            or re.search(r":\s*$", line.text) is not None
+            or (line.children and _is_label(line, rules))
+            or (not line.marked and not _reads_as_work(line.text, rules) and (following is not None or _aside(line.text, rules)))
+            or (not line.marked and _introduces(line.text, rules))
+            or (not line.marked and following is not None and following.marked and len(line.text.split()) <= 5
+                and not result_numbers(line.text))
+        )  # fmt: skip
+        if introduces:
+            verb, kind = _heading_verb(line.text, rules), kind_for(line.text, rules)
+            found += [Pasted(text, verb, kind) for child in line.children or () for text in _achievements(child, rules)]
+            continue
+        text = "; ".join([line.text.rstrip(" ;"), *(line.children or [])])
+        found += [Pasted(piece, verb, kind) for piece in _achievements(text, rules)]
+    if not found:  # nothing reads as an accomplishment: every line is one, as pasted
+        found = [Pasted(line.text) for line in lines if re.search(r"\w", line.text)]
+    return found
+
+
+def split_entries(paste: str, rules: BragRules | None = None) -> list[str]:
+    """The text of each accomplishment in a paste (see `paste_entries`)."""
+    return [entry.text for entry in paste_entries(paste, rules)]
+
+
+# -- rewording one entry ------------------------------------------------------------------------------------------
+
+
+def _keeping_numbers(step: Callable[..., str]) -> Callable[..., str]:
+    """A rewording step applied only when it keeps the text's numbers exactly."""
+
+    def guarded(text: str, *args: Any) -> str:
+        changed = step(text, *args)
+        return changed if numbers(changed) == numbers(text) else text
+
+    return guarded
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\(\s*\)", " ", text)
+    text = re.sub(r"\s+([,.;:!?)])(?!\d)", r"\1", " ".join(text.split()))
+    text = re.sub(r"([,;:])(?:\s*[,;:])+(?!\d)", r"\1", text)
+    return re.sub(r"^[\s,;:–—-]+(?![\d$~])", "", text).rstrip(" ,;:-–—")
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym or a name (AWS, CI, Priya)."""
+    first = FIRST_WORD.match(text)
+    if first and (first.group(0)[:2].isupper() or (first.group(0)[:1].isupper() and not is_known_word(first.group(0)))):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def reword(original: str, rules: BragRules) -> str:
-    """The rewrite itself: verb first, weak openings and labels gone, words moved but none invented."""
-    cleaned = " ".join(original.split()).strip(" .;")
-    return _polish(_lead_with_verb(cleaned, rules), rules) if cleaned else ""
+def _strip_chatter(text: str, rules: BragRules) -> str:
+    for pattern in rules.chatter:
+        text = pattern.sub(lambda m: m.group(0) if re.search(r"\d", m.group(0)) else " ", text)
+    return _tidy(text)
 
 
-def rewrite(original: str, rules: BragRules) -> str:
-    """The bullet for one entry: the rewrite, checked once more in code (its numbers must be the original's)."""
-    bullet = reword(original, rules)
-    if numbers(bullet) != numbers(original):  # a guard: the rewrite's own tests show it keeps numbers
-        cleaned = " ".join(original.split()).strip(" .;")
-        bullet = cleaned[:1].upper() + cleaned[1:]
-    return bullet
+@_keeping_numbers
+def _drop_padding(text: str, rules: BragRules) -> str:
+    """Feelings, filler and exclamations out; 'w/' and '+' read as words; 'runs in 9 min instead of 25' reads
+    'from 25 to 9 min'."""
+    text = re.sub(
+        rf",?\s+(?:it\s+|now\s+)*(?:runs|takes|loads|builds|finishes|completes|deploys|ran|took)\s+(?:in\s+)?"
+        rf"(?P<a>{MEASURE})\s+instead\s+of\s+(?P<b>{MEASURE})",
+        lambda m: f" from {m.group('b').strip()} to {m.group('a').strip()}",
+        text,
+        flags=re.IGNORECASE,
+    )
+    text = re.sub(r"!+(?=\s+\S)", ".", text).replace("!", "")
+    text = _strip_chatter(text, rules)
+    for phrase in rules.filler:
+        text = _phrase(phrase).sub(" ", text)
+    intensifiers = "|".join(map(re.escape, rules.intensifiers))
+    text = re.sub(rf"\b(?:{intensifiers})\s+(?={COMPARATIVES}\b)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\blike\s+(?=[~≈$]?\d)", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bw/\s*(?=\w)", "with ", text, flags=re.IGNORECASE)
+    text = re.sub(r"(?<=\w) \+ (?=\w)", " and ", text)
+    text = re.sub(r"\(\s*[^()\d]*\b(?:lol|yes|sorry|pls|please)\b[^()\d]*\)", " ", text, flags=re.IGNORECASE)
+    return _tidy(text)
+
+
+def _drop_subject(text: str, rules: BragRules) -> tuple[str, bool]:
+    """The text without the lead-in people put before the verb; True when a subject ('I', 'we') was dropped."""
+    stripped = text
+    dropped = False
+    while True:
+        lowered = stripped.lower().replace("\u2019", "'")
+        for phrase in (*rules.verbs.lead_ins, *rules.verbs.subjects):
+            if lowered.startswith(phrase) and (len(lowered) == len(phrase) or not lowered[len(phrase)].isalnum()):
+                dropped = dropped or phrase in rules.verbs.subjects
+                stripped = stripped[len(phrase) :].lstrip(" ,-–—:")
+                break
+        else:
+            return stripped, dropped
+
+
+TIME_OPENING = re.compile(
+    r"^(?P<when>(?:in|during|this|last|over|after|since|across|earlier|for)\b[^,;]{0,60}?)[,]?\s+"
+    r"(?P<rest>(?:i|we|i've|we've)\s+.+)$",
+    re.IGNORECASE,
+)
+
+
+@_keeping_numbers
+def _time_to_end(text: str) -> str:
+    """'In H1 I led the migration' -> 'I led the migration in H1': when it happened goes after what was done."""
+    match = TIME_OPENING.match(text)
+    if not match:
+        return text
+    rest, when = match.group("rest"), _lower_first(match.group("when"))
+    clause = re.search(r",\s+(?=which|saving|cutting|reducing|and)|;\s|\.\s", rest)
+    cut = clause.start() if clause else len(rest.rstrip(" ."))
+    return f"{rest[:cut]} {when}{rest[cut:]}"
+
+
+def _label(text: str, rules: BragRules) -> tuple[str, str | None, str | None]:
+    """'on-call: handled 14 pages' -> ('handled 14 pages', 'on-call', None); a status label ('Done:', 'PLAT-412
+    done:') gives its verb; a label that says nothing ('the big one:') goes."""
+    match = re.match(r"^(?P<label>[^:]{1,40}?):\s+(?P<rest>\S.*)$", text)
+    if not match:
+        return text, None, None
+    label, rest = match.group("label").strip(), match.group("rest")
+    words = label.split()
+    if len(words) > 6 or is_past_tense(words[0]):
+        return text, None, None
+    status = next((rules.status_words[w.lower()] for w in words if w.lower() in rules.status_words), None)
+    kept = " ".join(w for w in words if w.lower() not in rules.status_words)
+    lowered = {w.lower().strip("'") for w in words}
+    if status is None and (lowered & rules.chatter_labels or (len(words) == 1 and is_gerund(words[0]))):
+        return rest, None, None
+    return rest, (kept or None), status
+
+
+def _verb_and_object(text: str, rules: BragRules) -> bool:
+    """'led the team', 'cut our bill': a clause that opens with the person's verb ('failed payments' does not)."""
+    words = FIRST_WORD.findall(text)
+    return (
+        len(words) >= 2
+        and is_past_tense(words[0])
+        and is_work_verb(words[0], rules.verbs)
+        and words[1].lower() in ("the", "a", "an", "our", "my", "this", "that", "all", "every", "some", "it", "them")
+    )
+
+
+def _direction(text: str) -> str | None:
+    """'down' or 'up' from the first two measures of a text ('2.1s to 600ms' is down)."""
+    values = []
+    last_unit = ""
+    for match in re.finditer(r"(\d+(?:[.,]\d+)*)\s?([A-Za-z%]*)", text):
+        number = float(match.group(1).replace(",", ""))
+        unit = match.group(2).lower()
+        unit = "m_" if match.group(2) == "M" else unit
+        if unit in UNIT_SCALE:
+            last_unit = unit
+        values.append(number * UNIT_SCALE.get(unit or last_unit, 1))
+        if len(values) == 2:
+            break
+    if len(values) < 2 or values[0] == values[1]:
+        return None
+    return "down" if values[1] < values[0] else "up"
+
+
+def _change_verb(direction: str | None, rules: BragRules, either: str = "either") -> str:
+    return rules.verb_for_change[direction or either]
+
+
+def _gerund_clause(action: str, rules: BragRules) -> str:
+    """'built the harness and used it' -> 'building the harness and using it' (every verb of the action)."""
+    words = action.split(" ")
+    for index, word in enumerate(words):
+        bare = word.strip(",").lower()
+        if (
+            index == 0 or words[index - 1].lower().rstrip(",") in ("and", "then") or words[index - 1].endswith(",")
+        ) and (is_past_tense(bare) and is_work_verb(bare, rules.verbs)):
+            form = gerund(bare)
+            if form:
+                words[index] = form + ("," if word.endswith(",") else "")
+    return _lower_first(" ".join(words))
+
+
+def _change_statement(text: str, rules: BragRules, context: str = "") -> str | None:
+    """'checkout latency went from 800ms to 120ms after I added a cache' -> 'Cut checkout latency from 800ms to
+    120ms by adding a cache'; 'on-call load down ~40%' -> 'Cut on-call load by ~40%'."""
+    for direction, verbs in rules.change_verbs.items():
+        for verb in sorted(verbs, key=len, reverse=True):
+            match = re.match(
+                rf"^(?P<what>[^,;]+?)\s+{re.escape(verb)}\s+(?P<rest>(?:from|by|to|under|below|over|about|around|nearly|"
+                rf"almost|roughly|half|in half|[~≈$]|\d)(?:.*))$",
+                text,
+                re.IGNORECASE,
+            )
+            if not match or not re.search(r"\d|half", match.group("rest")):
+                continue
+            what, rest = match.group("what"), match.group("rest")
+            if _verb_and_object(what, rules) or re.fullmatch(r"(?:i|we|they|it)", what.strip(), re.IGNORECASE):
+                continue
+            if result_numbers(what):
+                continue  # "thumbnails generate 2x faster and storage is down 30%": not one measure that changed
+            chosen = _direction(rest) if direction == "either" else direction
+            rest = re.sub(
+                r"\b(?:after|when|once)\s+(?:i|we)\s+(\w+)",
+                lambda m: f"by {gerund(m.group(1)) or m.group(1)}" if is_past_tense(m.group(1)) else m.group(0),
+                rest,
+                flags=re.IGNORECASE,
+            )
+            if re.match(r"[~≈$]?\d", rest) and not re.match(rf"{MEASURE}\s*(?:to|{ARROW})", rest):
+                rest = f"by {rest}"
+            return f"{_change_verb(chosen, rules, 'either' if direction == 'either' else direction)} {_lower_first(what)} {rest}{context}"
+    multiple = re.match(
+        r"^(?P<what>[^,;]+?)\s+(?:(?P<is>is|are|was|now)\s+)?(?P<n>[~≈]?\d[\d.,]*x)\b(?P<rest>.*)$", text
+    )
+    if (
+        multiple
+        and (multiple.group("is") or re.match(r"\s*(?:,|$)", multiple.group("rest")))
+        and not any(is_past_tense(w) for w in FIRST_WORD.findall(multiple.group("what")))
+    ):
+        rest = re.sub(
+            r"\b(?:after|when|once)\s+(?:i|we)\s+(\w+)",
+            lambda m: f"by {gerund(m.group(1)) or m.group(1)}",
+            multiple.group("rest"),
+            flags=re.IGNORECASE,
+        )
+        return f"{rules.verb_for_change['up']} {_lower_first(multiple.group('what'))} {multiple.group('n')}{rest}"
+    return None
+
+
+def _before_after(text: str, label: str | None, rules: BragRules) -> str | None:
+    """'API gateway p95: 800ms -> 120ms', 'pooling via PgBouncer — max connections 900 -> 140', 'Kafka topic
+    cleanup: 212 -> 87 topics': the measure and its change, verb first."""
+    pair = rf"(?:from\s+)?(?P<a>{MEASURE})\s*(?:{ARROW}|\bto\b)\s*(?P<b>{MEASURE})(?P<rest>.*)$"
+    if label is not None:
+        match = re.match(pair, text)
+        what, thing = label, ""
+    else:
+        found = re.match(rf"^(?P<what>(?:[^\d\s~≈$]\S*\s+)*?[^\d\s~≈$]\S*?)\s*:?\s+{pair}", text)
+        if not found or any(
+            is_past_tense(w) and is_work_verb(w, rules.verbs) for w in FIRST_WORD.findall(found.group("what"))
+        ):
+            return None
+        match, what = found, found.group("what")
+        changes = "|".join(re.escape(verb) for verbs in rules.change_verbs.values() for verb in verbs)
+        what = re.sub(rf"\s+(?:{changes})$", "", what, flags=re.IGNORECASE)
+        parts = re.split(r"\s+[—–-]\s+|,\s+", what, maxsplit=1)
+        what, thing = (parts[1], parts[0]) if len(parts) == 2 else (what, "")
+    if not match:
+        return None
+    a, b, rest = match.group("a").strip(), match.group("b").strip(), match.group("rest")
+    direction = _direction(f"{a} {b}")
+    words = what.split()
+    unit = re.match(r"\s*([A-Za-z]+)", rest)
+    nominal = words[-1].lower() if words else ""
+    if nominal in rules.nominal_verbs and len(words) > 1:
+        verb = _verb_phrase(rules.nominal_verbs[nominal])
+        head = " ".join(words[:-1])
+        if unit and head.split()[-1].lower() + "s" == unit.group(1).lower():
+            return f"{verb} {head}s from {a} to {b}{rest[unit.end() :]}"
+        return f"{verb} {head} from {a} to {b}{rest}"
+    with_thing = f" with {_lower_first(thing)}" if thing else ""
+    return f"{_change_verb(direction, rules)} {_lower_first(what)} from {a} to {b}{rest}{with_thing}"
+
+
+def _verb_phrase(base: str) -> str:
+    """'clean up' -> 'Cleaned up': the past tense of a verb and its particle."""
+    verb, _, particle = base.partition(" ")
+    return _capitalize(f"{past_tense(verb) or verb} {particle}".strip())
+
+
+def _artifact_verb(text: str, rules: BragRules) -> str:
+    lowered = text.lower()
+    best: tuple[int, str] | None = None
+    for verb, cues in rules.artifact_verbs:
+        for cue in cues:
+            found = _has_phrase(lowered, cue)
+            if found and (best is None or found.start() < best[0]):
+                best = (found.start(), verb)
+    return best[1] if best else rules.fallback_verb
+
+
+def _is_thing(word: str, rest: str) -> bool:
+    """'onboarding docs for ...', 'pairing sessions': a gerund naming a thing, not an action."""
+    return NOUN_AFTER_GERUND.match(rest) is not None
+
+
+def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subject: bool = False) -> str:
+    """The sentence with a past-tense verb of the person's work first."""
+    dropped_text, dropped = _drop_subject(text, rules)
+    text, subject = dropped_text or text, subject or dropped
+    lowered = text.lower()
+    first_match = FIRST_WORD.match(text)
+    first = first_match.group(0) if first_match else ""
+    rest = text[len(first) :].lstrip()
+    word = first.lower()
+
+    for weak in sorted(rules.weak_openings, key=len, reverse=True):
+        if re.match(rf"{re.escape(weak)}(?![\w'-])", lowered):
+            replacement = rules.weak_openings[weak]
+            after = text[len(weak) :].lstrip()
+            following = FIRST_WORD.match(after)
+            next_word = following.group(0) if following else ""
+            if weak == "was" and (verb_lemmas(next_word) or next_word.lower() in ("on", "in", "at", "not", "so")):
+                break
+            if not replacement or (is_gerund(next_word) and is_work_verb(next_word, rules.verbs)):
+                return _lead_with_verb(after, rules, context_verb, subject=True)
+            return f"{replacement} {after}".strip()
+
+    if word in ("got", "get", "getting"):
+        turned = _get_phrase(rest, rules)
+        if turned:
+            return turned
+    if word == "made":
+        faster = re.match(r"^(?P<what>.+?)\s+(?:(?:load|run|build|deploy|start)s?\s+)?faster\b(?P<rest>.*)$", rest)
+        if faster:
+            load = re.search(r"\b(load|run|build|deploy|start)s?\s+faster", rest)
+            what = faster.group("what") + (f" {load.group(1)}" if load else "")
+            return f"{rules.faster_verb} {what}{faster.group('rest')}"
+    if word == "spent":
+        spent = _spent(rest, rules)
+        if spent:
+            return spent
+    if word in ("doing", "did"):
+        lot = re.match(r"^(a lot of|lots of|plenty of)\s+(?P<g>\w+ing)\b(?P<rest>.*)$", rest, re.IGNORECASE)
+        if lot and is_gerund(lot.group("g")) and past_tense(lot.group("g")):
+            return f"{_capitalize(past_tense(lot.group('g')) or '')} a lot{lot.group('rest')}"
+    if re.match(r"^(?:(?:fully|completely|now)\s+)?off\b", lowered):
+        return f"{rules.moved_off} {text}"
+    if first and is_work_verb(first, rules.verbs):
+        if is_past_tense(first):
+            return f"{_plain(first, rules)} {rest}".strip()
+        if is_gerund(first) and not _is_thing(first, rest):
+            return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
+        if (subject or _is_bare_verb(first, rest)) and not is_participle(first):
+            return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
+    if word in ("my", "our"):
+        words = rest.split()
+        for index, verb in enumerate(words[1:6], 1):
+            if is_past_tense(verb) and is_work_verb(verb, rules.verbs):
+                head, comma, tail = " ".join(words[index + 1 :]).partition(", ")
+                return f"{_plain(verb, rules)} {head} with the {' '.join(words[:index])}{comma}{tail}"
+            if not FIRST_WORD.fullmatch(verb):
+                break
+    return _without_verb(text, rules, context_verb)
+
+
+def _is_bare_verb(word: str, rest: str) -> bool:
+    """'reduce AWS spend', 'fix the login bug': a note in the base form, not a noun ('bulk edit', 'cost stuff')."""
+    from lemminflect import getAllLemmas
+
+    readings = getAllLemmas(word.lower())
+    if set(readings) == {"VERB"}:
+        return True
+    return re.match(r"(?:the|a|an|our|my|all|this|that|these|those|some|it|them)\b", rest, re.IGNORECASE) is not None
+
+
+def _plain(verb: str, rules: BragRules) -> str:
+    """The verb as a promotion committee reads it: 'killed' -> 'Retired'."""
+    return rules.plain_verbs.get(verb.lower(), _capitalize(verb))
+
+
+def _get_phrase(rest: str, rules: BragRules) -> str | None:
+    """'got the team to use flags' -> 'Drove adoption of flags'; 'got X down from A to B' -> 'Cut X from A to B';
+    'got the cron box turned off' -> 'Turned off the cron box'."""
+    adoption = "|".join(re.escape(verb) for verb in rules.adoption_verbs)
+    match = re.match(rf"^(?P<who>.+?)\s+to\s+(?:actually\s+)?(?:{adoption})\s+(?P<what>.+)$", rest, re.IGNORECASE)
+    if match:
+        who, what = match.group("who"), match.group("what")
+        generic = re.fullmatch(r"(?:the\s+)?(?:team|teams|everyone|everybody|people|folks|them|us)", who, re.I)
+        parts = re.split(r"(?=\s+(?:instead of|rather than)\s+)", what, maxsplit=1)
+        where = "" if generic else f" in {who}"
+        return f"{rules.adoption_phrase} {parts[0]}{where}{''.join(parts[1:])}"
+    for index, word in enumerate(rest.split()):
+        if index == 0 or index > 8:
+            continue
+        head = " ".join(rest.split()[:index])
+        tail = " ".join(rest.split()[index + 1 :])
+        bare = word.lower().strip(",.")
+        if any(is_past_tense(w) for w in head.split()):
+            return None
+        if bare in rules.get_particles and (bare != "from" or re.search(r"\d", tail)):
+            verb = rules.get_particles[bare]
+            if bare == "from":
+                return f"{_change_verb(_direction(tail), rules)} {head} from {tail}"
+            kept = "" if bare == "down" else f"{word} "
+            return f"{verb} {head} {kept}{tail}".replace("  ", " ").strip()
+        if is_participle(bare) and is_work_verb(bare, rules.verbs):
+            particle = re.match(r"^(off|on|up|down|out|over|in|into|back)\b\s*(.*)$", tail)
+            if particle:
+                return f"{_capitalize(bare)} {particle.group(1)} {head} {particle.group(2)}".strip()
+            return f"{_capitalize(bare)} {head} {tail}".strip()
+    return None
+
+
+def _spent(rest: str, rules: BragRules) -> str | None:
+    """'spent Friday cleaning up flags' -> 'Cleaned up flags on Friday'; 'spent the month on the Kafka upgrade' ->
+    'Upgraded Kafka over the month'."""
+    words = rest.split()
+    for index, word in enumerate(words[:10]):
+        if index and is_gerund(word) and is_work_verb(word, rules.verbs):
+            when = " ".join(words[:index])
+            joiner = "on" if re.fullmatch(r"[A-Z][a-z]+", when) else "over"
+            return f"{_capitalize(past_tense(word) or word)} {' '.join(words[index + 1 :])} {joiner} {when}".strip()
+    nominals = "|".join(map(re.escape, rules.nominal_verbs))
+    match = re.match(
+        rf"^(?P<when>.+?)\s+on\s+(?:the\s+)?(?P<what>[\w .-]*?)\s*\b(?P<n>{nominals})\b(?P<rest>.*)$", rest
+    )
+    if match:
+        return f"{_verb_phrase(rules.nominal_verbs[match.group('n')])} {match.group('what')}{match.group('rest')} over {match.group('when')}"
+    return None
+
+
+def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
+    """A sentence with no verb of the person's work up front: a state ('X is live'), a passive ('alerts wired into
+    PagerDuty'), a change ('deploys went from 25 to 9'), the heading's verb, or the verb for the kind of thing."""
+    changed = _change_statement(text, rules) or _before_after(text, None, rules)
+    if changed:
+        return changed
+    statuses = "|".join(map(re.escape, rules.status_words))
+    status = re.match(
+        rf"^(?P<what>[^,;.]+?)\s+(?:(?:is|are|was|were|now|got|went|is now)\s+)*(?P<s>{statuses})\b(?P<rest>.*)$",
+        text,
+        re.I,
+    )
+    if (
+        status
+        and len(status.group("what").split()) <= 6
+        and not any(is_past_tense(w) for w in FIRST_WORD.findall(status.group("what")))
+    ):
+        return f"{rules.status_words[status.group('s').lower()]} {_lower_first(status.group('what'))}{status.group('rest')}"
+    words = text.split()
+    for index, word in enumerate(words[:6]):
+        bare = word.lower().strip(",.")
+        if index and is_participle(bare) and is_work_verb(bare, rules.verbs) and FIRST_WORD.fullmatch(bare):
+            head = [w for w in words[:index] if w.lower() not in ("was", "were", "got", "is", "are", "been", "now")]
+            if any(re.search(r"[(]|^(?:for|from|to|of|in|on|with|by|at)$", w.lower()) for w in head):
+                break
+            if any(is_past_tense(w) or is_gerund(w) for w in head):
+                break
+            tail = words[index + 1 :]
+            particle = tail[:1] if tail and tail[0].lower() in ("up", "off", "out", "over", "down", "back") else []
+            subject = _lower_first(" ".join(head)) + word[len(bare) :]
+            return " ".join([_capitalize(bare), *particle, subject, *tail[len(particle) :]])
+    zero = re.match(
+        r"^(?P<n>0|zero)\s+(?P<what>[\w-]+(?:\s[\w-]+)?)\s+(?P<rest>(?:since|in|for|during|this|last|over|through)\b.*)$",
+        text,
+        re.I,
+    )
+    if zero:
+        return f"Kept {zero.group('what')} at {zero.group('n')} {zero.group('rest')}"
+    if context_verb:
+        return f"{_capitalize(context_verb)} {_lower_first(text)}"
+    if re.match(r"[~≈$]?\d", text):
+        return f"{rules.fallback_verb} {text}"
+    return f"{_artifact_verb(text, rules)} {_lower_first(text)}"
+
+
+RESULT_CHANGES = ("cut", "reduce", "lift", "raise", "increase", "improve", "save", "drop", "boost", "double", "triple",
+                  "halve", "shrink", "lower", "decrease", "eliminate", "take", "bring")  # fmt: skip
+
+
+def _measured_change(text: str) -> bool:
+    """'from 800ms to 120ms', 'by 40%', '2x', '$12k': a result measured in the text (a count alone is not one)."""
+    return bool(re.search(rf"{MEASURE}\s*(?:to|{ARROW})\s*{MEASURE}|\bby\s+{MEASURE}|\d\s?%|\dx\b|\$\s?\d", text))
+
+
+def _with_means(result: str, means: str) -> str:
+    """'Cut p99 from 450ms to 38ms and dropped 12 pods' + 'rewriting the engine' -> 'Cut p99 from 450ms to 38ms by
+    rewriting the engine, and dropped 12 pods': how it was done goes right after the first measured change."""
+    measured = re.search(
+        rf"(?:from\s+)?{MEASURE}\s*(?:to|{ARROW})\s*(?:(?:just\s+)?(?:under|below|about|around|over)\s+)?{MEASURE}"
+        rf"|\bby\s+{MEASURE}|{MEASURE}",
+        result,
+    )
+    clause = re.compile(r",\s|;\s|\s+and\s").search(result, measured.end()) if measured else None
+    cut = clause.start() if clause else len(result)
+    head, tail = result[:cut].rstrip(), result[cut:]
+    joiner = "after" if re.search(r"\bby\b", head) else "by"
+    tail = re.sub(r"^\s+and\s+", ", and ", tail)
+    return f"{head} {joiner} {means}{tail}"
+
+
+def _result_first(text: str, rules: BragRules) -> str:
+    """'Built the harness, which lifted click-through from 18% to 24%' -> 'Lifted click-through from 18% to 24% by
+    building the harness'; 'Owned the rewrite; failed payments dropped from 3% to 0.2%' -> 'Cut failed payments
+    from 3% to 0.2% by owning the rewrite'. Only when what was done has no result of its own."""
+    transitive = re.search(
+        r"(?:,\s*which\s+|,\s*(?=(?:saving|cutting|reducing|lifting|raising|doubling|halving)\b)|\s+which\s+)"
+        r"(?P<verb>\w+)\s+(?P<result>.+)$",
+        text,
+        re.IGNORECASE,
+    )
+    if transitive and not re.search(r"\.\s", text[: transitive.start()]):
+        action, verb, result = text[: transitive.start()], transitive.group("verb"), transitive.group("result")
+        lemma = (verb_lemmas(verb) or ("",))[0]
+        if lemma in RESULT_CHANGES and result_numbers(result) and not _measured_change(action):
+            return _with_means(f"{_capitalize(past_tense(verb) or verb)} {result}", _gerund_clause(action, rules))
+    for separator in (r"\.\s+", r";\s+", r",?\s+and then\s+", r",\s+and\s+", r",\s+"):
+        parts = re.split(separator, text, maxsplit=1)
+        if len(parts) != 2 or result_numbers(parts[0]) or not result_numbers(parts[1]):
+            continue
+        changed = _change_statement(parts[1], rules)
+        first = FIRST_WORD.match(parts[0])
+        if changed and first and is_past_tense(first.group(0)):
+            return _with_means(changed, _gerund_clause(parts[0], rules))
+    return text
+
+
+def _polish(text: str, rules: BragRules) -> str:
+    text = _tidy(text).rstrip(" .;,")
+    # "..., which reduced X" reads better as "..., reducing X".
+    text = re.sub(
+        r",?\s+which\s+(\w+)\b",
+        lambda m: (
+            f", {gerund(m.group(1))}"
+            if is_past_tense(m.group(1)) and is_work_verb(m.group(1), rules.verbs) and gerund(m.group(1))
+            else m.group(0)
+        ),
+        text,
+    )
+    text = re.sub(r"\b(?:our|my)\s+(?!own\b)", "the ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\bthe the\b", "the", text)
+    # A sentence inside the bullet starts with a capital too ("... on-call. Fixed ...").
+    text = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+    return _capitalize(text)
+
+
+def _drop_inner_subjects(text: str, rules: BragRules) -> str:
+    """'..., and i switched it' -> '..., and switched it': no 'I' or 'we' before the person's own verbs."""
+
+    def drop(match: re.Match[str]) -> str:
+        verb = match.group("verb")
+        earlier = FIRST_WORD.findall(text[: match.start()])  # "my team and I migrated": a subject, not a clause
+        if is_past_tense(verb) and is_work_verb(verb, rules.verbs) and any(is_past_tense(w) for w in earlier):
+            return f"{match.group('joint')} "
+        return match.group(0)
+
+    return re.sub(
+        r"(?P<joint>(?<=\w)(?:,|;|\s+and|\s+then|\s+so|\s+but))\s+(?:i|we)\s+(?=(?P<verb>[a-z]+)\b)",
+        drop,
+        text,
+        flags=re.IGNORECASE,
+    )
+
+
+@_keeping_numbers
+def _reword_sentence(text: str, rules: BragRules, lead: bool, context_verb: str | None) -> str:
+    text = _time_to_end(text)
+    if lead and not _starts_with_work(text, rules):
+        text = _work_clause_first(text, rules)
+    text = _drop_inner_subjects(text, rules)
+    text, label, status = _label(text, rules)
+    if label is not None and status is None and re.match(rf"^(?:from\s+)?{MEASURE}\s*(?:{ARROW}|to)", text):
+        text, label = _before_after(text, label, rules) or text, None
+    elif lead or status:
+        text = _lead_with_verb(text, rules, status or context_verb)
+    else:
+        stripped, dropped = _drop_subject(text, rules)
+        verb = FIRST_WORD.match(stripped)
+        if dropped and verb and is_work_verb(verb.group(0), rules.verbs) and not is_gerund(verb.group(0)):
+            text = _lead_with_verb(stripped, rules, None, subject=True)
+    if lead:
+        text = _result_first(text, rules)
+    text = _tidy(text)
+    return f"{text} ({label})" if label else text
+
+
+def reword(original: str, rules: BragRules, context_verb: str | None = None) -> str:
+    """The rewrite itself: a past-tense verb first, the result first when measured, filler, feelings and pronouns
+    gone; words moved and re-inflected, none invented."""
+    cleaned = EMOJI_BETWEEN.sub(". ", " ".join(original.split()))
+    cleaned = _drop_padding(_clean_line(cleaned).strip(" .;"), rules)
+    parts = [part for part in sentences(cleaned) if re.search(r"\w", part)]
+    if not parts:  # nothing but feelings or filler: the words as written
+        return _capitalize(" ".join(original.split()).strip(" .;!"))
+    # The sentence that says what was done leads; one that only sets the scene ("2 pages overnight") follows it.
+    working = [i for i, part in enumerate(parts) if _starts_with_work(part, rules)]
+    lead = next((i for i in working if not _sets_scene(parts[i], rules)), working[0] if working else 0)
+    ordered = [parts[lead], *parts[:lead], *parts[lead + 1 :]]
+    worded = [_reword_sentence(part.strip(" .;"), rules, i == 0, context_verb) for i, part in enumerate(ordered)]
+    if len(worded) >= 2 and not result_numbers(worded[0]):
+        # "Rewrote the engine in Rust. p99 went from 450ms to 38ms": the result of the next sentence leads.
+        joined = f"{worded[0]}. {_drop_inner_subjects(worded[1], rules)}"
+        merged = _result_first(joined, rules)
+        if merged != joined and numbers(merged) == numbers(joined):
+            worded = [merged, *worded[2:]]
+    bullet = _polish(". ".join(part.rstrip(" .") for part in worded if part), rules)
+    return bullet or _capitalize(cleaned or " ".join(original.split()))
+
+
+@_keeping_numbers
+def _work_clause_first(text: str, rules: BragRules) -> str:
+    """'we were paying for two Datadog orgs for no reason, I consolidated them' -> 'I consolidated them; we were
+    paying for two Datadog orgs for no reason': the clause that says what the person did comes first."""
+    clauses = text.split(", ")
+    for index, clause in enumerate(clauses[1:], 1):
+        if re.match(r"(?:(?:and|so|then)\s+)?(?:i|we)\s", clause, re.IGNORECASE) and _starts_with_work(clause, rules):
+            return f"{', '.join(clauses[index:])}; {', '.join(clauses[:index])}"
+    return text
+
+
+def _sets_scene(sentence: str, rules: BragRules) -> bool:
+    """'This half I focused on the search project': where the work happened, not what was done."""
+    text, _ = _drop_subject(_time_to_end(sentence), rules)
+    first = FIRST_WORD.match(text)
+    return first is not None and any(lemma in rules.scene_verbs for lemma in verb_lemmas(first.group(0)))
+
+
+def _starts_with_work(sentence: str, rules: BragRules) -> bool:
+    text, _ = _drop_subject(_label(_time_to_end(sentence), rules)[0], rules)
+    first = FIRST_WORD.match(text)
+    return (
+        first is not None
+        and is_work_verb(first.group(0), rules.verbs)
+        and (is_past_tense(first.group(0)) or is_gerund(first.group(0)))
+    )
+
+
+def rewrite(original: str, rules: BragRules, context_verb: str | None = None) -> str:
+    """The bullet for one entry: the rewrite, checked once more in code (its numbers must be the original's); when
+    the check fails, the entry with only its padding dropped and its first verb in the past tense."""
+    bullet = reword(original, rules, context_verb)
+    if numbers(bullet) == numbers(original):
+        return bullet
+    cleaned = _drop_padding(" ".join(original.split()).strip(" .;"), rules)
+    stripped, _ = _drop_subject(cleaned, rules)
+    first = FIRST_WORD.match(stripped)
+    if first and is_work_verb(first.group(0), rules.verbs) and past_tense(first.group(0)):
+        stripped = f"{past_tense(first.group(0))}{stripped[first.end() :]}"
+    for candidate in (stripped, cleaned, " ".join(original.split()).strip(" .;")):
+        if numbers(candidate) == numbers(original):
+            return _capitalize(candidate)
+    return _capitalize(" ".join(original.split()))
+
+
+# -- tags and questions -------------------------------------------------------------------------------------------
 
 
 def competencies_for(text: str, ladder: Ladder, limit: int = 2) -> tuple[str, ...]:
@@ -204,28 +1128,27 @@ def competencies_for(text: str, ladder: Ladder, limit: int = 2) -> tuple[str, ..
     return chosen or ("Delivery",)
 
 
-def _contains_cue(lowered: str, cue: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(cue)}(?!\w)", lowered) is not None
+def work_kind(text: str, rules: BragRules, heading_kind: str | None = None, bullet: str | None = None) -> str | None:
+    """The kind of work of an entry: named in it, else by its heading, else by the verb its bullet opens with."""
+    found = kind_for(_drop_padding(text, rules), rules) or heading_kind
+    if found is None:
+        first = FIRST_WORD.match(bullet if bullet is not None else strip_lead_in(text, rules.verbs))
+        lemmas = verb_lemmas(first.group(0)) if first else ()
+        found = next((rules.verb_kinds[lemma] for lemma in lemmas if lemma in rules.verb_kinds), None)
+    return found
 
 
-def question_for(text: str, rules: BragRules) -> str | None:
-    if NUMBER.search(text):
+def question_for(text: str, rules: BragRules, heading_kind: str | None = None, bullet: str | None = None) -> str | None:
+    """The question for the result, specific to the kind of work, when the entry states no result; None otherwise."""
+    if has_result(text, rules):
         return None
-    lowered = text.lower()
-    # The kind of work named first in the entry is what it is about ("wrote docs for the deploy tool": docs).
-    best: tuple[int, str] | None = None
-    for cues, ask in rules.metric_questions:
-        for cue in cues:
-            found = re.search(rf"(?<![\w-]){re.escape(cue)}(?!\w)", lowered)
-            if found and (best is None or found.start() < best[0]):
-                best = (found.start(), ask)
-    return best[1] if best else rules.default_question
+    return rules.ask(work_kind(text, rules, heading_kind, bullet))
 
 
 def scope_for(text: str, rules: BragRules) -> tuple[str | None, str | None]:
     lowered = text.lower()
     for name, level, cues in rules.scope:
-        if any(_contains_cue(lowered, cue) for cue in cues):
+        if any(_has_phrase(lowered, cue) for cue in cues):
             return name, level
     if re.search(r"\b\d+\s+teams\b", lowered):
         return "multiple teams", "Staff"
@@ -234,22 +1157,24 @@ def scope_for(text: str, rules: BragRules) -> tuple[str | None, str | None]:
 
 def draft_entries(paste: str, ladder: Ladder, rules: BragRules | None = None) -> list[BragEntry]:
     rules = rules or load_rules()
-    entries = split_entries(paste)
+    entries = paste_entries(paste, rules)
     if not entries:
         raise BragError("Paste at least one accomplishment, one per line or as a list.")
     drafted = []
-    for original in entries:
+    for entry in entries:
+        original = entry.text
         if len(original) > MAX_ENTRY_CHARS:
             raise BragError(
                 f"One entry is {len(original)} characters long; keep each accomplishment under {MAX_ENTRY_CHARS} "
                 "characters, one per line or list item."
             )
-        question = question_for(original, rules)
+        bullet = rewrite(original, rules, entry.verb)
+        question = question_for(original, rules, entry.kind, bullet)
         scope, level = scope_for(original, rules)
         drafted.append(
             BragEntry(
                 original=original,
-                bullet=rewrite(original, rules),
+                bullet=bullet,
                 competencies=competencies_for(original, ladder),
                 questions=(question,) if question else (),
                 scope=scope,
@@ -257,6 +1182,9 @@ def draft_entries(paste: str, ladder: Ladder, rules: BragRules | None = None) ->
             )
         )
     return drafted
+
+
+# -- showing and working on the entries ---------------------------------------------------------------------------
 
 
 def render_markdown(entries: list[BragEntry], title: str = "Brag document") -> str:
@@ -277,12 +1205,70 @@ def brag_answer(entries: Sequence[BragEntry]) -> str:
     """The bullets as a chat reply: one plain sentence, then each bullet with its metric question."""
     count = len(entries)
     open_questions = sum(1 for entry in entries if entry.questions)
-    lines = [f"Here {'is your accomplishment' if count == 1 else f'are your {count} accomplishments'} as brag-doc "
-             f"bullets{'; the ones without a number have a question for the result' if open_questions else ''}."]  # fmt: skip
-    lines.append("")
+    subject = "is your accomplishment" if count == 1 else f"are your {count} accomplishments"
+    asks = ""
+    if open_questions:
+        asks = (
+            "; the one without a number has a question for its result"
+            if open_questions == 1
+            else ("; the ones without a number have a question for their result")
+        )
+    lines = [f"Here {subject} as brag-doc bullets{asks}.", ""]
     for entry in entries:
         lines.append(f"- {entry.bullet}")
         lines += [f"  - *To add a number:* {question}" for question in entry.questions]
-    if open_questions:
-        lines.append("\nI never add a number you did not give.")
     return "\n".join(lines)
+
+
+def stronger(entry: BragEntry, rules: BragRules) -> str | None:
+    """A stronger version of a bullet with numbers, from the person's own words only: the measured result first and
+    a plain verb in place of a weak one; None when the bullet already reads that way."""
+    candidates = [_result_first(entry.bullet, rules), reword(entry.original, rules)]
+    for candidate in candidates:
+        candidate = _polish(candidate, rules)
+        if (
+            candidate != entry.bullet
+            and numbers(candidate) == numbers(entry.original)
+            and _leads_with_result(candidate)
+        ):
+            return candidate
+    return None
+
+
+def _leads_with_result(bullet: str) -> bool:
+    """Whether the result comes first: a number in the first clause of the bullet."""
+    return bool(result_numbers(re.split(r"\bby\b|,|;|\.\s", bullet, maxsplit=1)[0]))
+
+
+def rework(
+    action: str, chosen: Sequence[int], entries: Sequence[BragEntry], ladder: Ladder, rules: BragRules | None = None
+) -> tuple[str, tuple[BragEntry, ...], bool]:
+    """A follow-up on the entries just drafted, as (answer, the entries it is about, whether to save them):
+    'save' adds them all to the brag doc, 'competency' says what the chosen ones show, and 'strengthen' asks for the
+    missing result and reach, or offers a stronger order from the person's own words."""
+    rules = rules or load_rules()
+    if action == "save":
+        return f"Added {len(entries)} bullet{'s' if len(entries) != 1 else ''} to your brag doc.", tuple(entries), True
+    lines = []
+    for index in chosen:
+        entry = entries[index]
+        lines.append(f"{index + 1}. {entry.bullet}")
+        if action == "competency":
+            described = "; ".join(f"**{name}**: {ladder.competency(name).description}" for name in entry.competencies)
+            lines.append(f"   It shows {described}")
+            continue
+        if entry.questions:
+            lines.append(f"   To make it stronger, add the result: {entry.questions[0]}")
+        else:
+            better = stronger(entry, rules)
+            if better:
+                lines.append(f"   With the result first, from your own words: {better}")
+            elif _leads_with_result(entry.bullet):
+                lines.append("   It already leads with your result.")
+            else:
+                lines.append("   It has your numbers; to make it stronger, put the result first in your own words.")
+        if entry.scope is None:
+            lines.append(f"   {rules.scope_question}")
+    opening = "Here is what the ladder says about" if action == "competency" else "Here is how to strengthen"
+    which = "this bullet" if len(chosen) == 1 else "these bullets"
+    return f"{opening} {which}:\n\n" + "\n".join(lines), tuple(entries[index] for index in chosen), False

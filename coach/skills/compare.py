@@ -5,6 +5,7 @@ from __future__ import annotations
 from coach.knowledge.ladder import Ladder, Level
 from coach.records import Comparison, Profile
 from coach.retrieval.search import HybridRetriever, Retrieved, relevant, to_source
+from coach.skills.answers import opening
 from coach.text import list_items, terms
 
 KEY_DIFFERENCES = "**Key differences**"
@@ -43,18 +44,20 @@ def compare_roles(ladder: Ladder, retriever: HybridRetriever, role_a: str, role_
     focused = [item for item in retrieved if _about_both(item, first.name, second.name)]
     used = relevant(focused or retrieved, limit=3)
     query_terms = terms(query) | {"difference", "differ", "key"}
-    summary_lines: list[str] = []
+    # The section's own answer first ("The main difference is that ..."), then its points that name the roles.
+    lead = opening(used[0].chunk.text) if used else ""
+    summary_lines: list[str] = [f"{lead} [1]"] if lead else []
     for index, item in enumerate(used):
         for line in list_items(item.chunk.text):
             if terms(line) & terms(f"{first.name} {second.name}"):
                 summary_lines.append(f"- {line} [{index + 1}]")
-        if len(summary_lines) >= 4:
+        if len(summary_lines) >= 5:
             break
     if not summary_lines and used:
         best = max(used, key=lambda item: len(terms(item.chunk.text) & query_terms))
         sentence = best.chunk.text.split("\n\n")[0].strip()
         summary_lines.append(f"{sentence} [{used.index(best) + 1}]")
-    summary = "\n".join(summary_lines[:4])
+    summary = "\n".join(summary_lines[:5])
 
     header = f"| Dimension | {first.name} | {second.name} |\n|---|---|---|"
     table = "\n".join(f"| {row['dimension']} | {row[first.name]} | {row[second.name]} |" for row in rows)

@@ -277,3 +277,31 @@ def test_a_follow_up_is_condensed_by_the_model_before_retrieval(engine):
     assert reply.state.topic is not None and reply.state.topic.question == condensed
     assert reply.answer.startswith("About three to five years") and reply.notice is None
     assert any("years" in source.section.lower() for source in reply.sources)
+
+
+def test_only_the_sections_an_answer_cites_are_shown_and_renumbered():
+    from coach.generation.writer import cited_only
+
+    three = (*SOURCES, SOURCES[0].model_copy(update={"section": "Section C"}))
+    answer, shown = cited_only("Staff work across teams [3]. Leads run delivery [1, 3].", three)
+    assert answer == "Staff work across teams [1]. Leads run delivery [2, 1]."
+    assert [source.section for source in shown] == ["Section C", "Section A"]
+    assert cited_only("No citation here.", three) == ("No citation here.", three[:1])
+
+
+class Recording(GenericFakeChatModel):
+    """Answers like a model and keeps what it was asked."""
+
+    seen: list = []
+
+    def _stream(self, messages: Any, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        self.seen.append(messages)
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Keep it weekly [2]."))
+
+
+def test_the_model_reads_more_sections_than_the_answer_shows(engine):
+    model = Recording(messages=iter([]))
+    reply = engine.using(writer_for(model)).reply("What should go in a brag document?", PROFILE)
+    prompt = "\n".join(str(message.content) for message in model.seen[-1])
+    assert prompt.count("<source ") >= 5
+    assert reply.answer == "Keep it weekly [1]." and len(reply.sources) == 1

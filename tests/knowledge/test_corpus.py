@@ -125,3 +125,70 @@ def test_labelled_questions_point_at_real_sections(question_set):
         for path, section in item.answers:
             text = (PROJECT_ROOT / path).read_text()
             assert re.search(rf"^#+ {re.escape(section)}\s*$", text, re.MULTILINE), (path, section)
+
+
+# -- the corpus as an answer reads it: each section opens with its answer, and says what no other section says -------
+
+POINTING = re.compile(r"^(?:This|It|These|Those|That|They|Here|Such)\b")
+
+
+def _sections():
+    from coach.knowledge.corpus import chunk_corpus
+
+    documents, _ = load_corpus([KNOWLEDGE_DIR])
+    sections: dict[tuple[str, str], list[str]] = {}
+    for chunk in chunk_corpus(documents):
+        sections.setdefault((chunk.path, chunk.section), []).append(chunk.text)
+    return sections
+
+
+def test_every_section_opens_with_a_sentence_that_answers_its_heading():
+    """The offline answer leads with a section's opening, so it must stand alone: a whole sentence that shares words
+    with its heading, does not introduce a list and points at nothing before it."""
+    from coach.skills.answers import opening
+    from coach.text import sentences, terms
+
+    problems = []
+    for (path, section), texts in _sections().items():
+        first = sentences(opening(texts[0]))[:1]
+        if not first:
+            problems.append((path, section, "no opening"))
+            continue
+        sentence = first[0]
+        if sentence.endswith(":") or len(sentence.split()) < 8 or POINTING.match(sentence):
+            problems.append((path, section, sentence))
+        elif not terms(section) & terms(sentence):
+            problems.append((path, section, f"says nothing of its heading: {sentence}"))
+    assert not problems, problems
+
+
+@pytest.mark.slow
+def test_no_two_sections_say_the_same_thing(embeddings, ladder):
+    """Near-duplicate sentences across sections, by the embedding model: a pair closer than 0.9 that names the same
+    levels and the same numbers is the same statement twice (list introductions such as "A typical week for a Staff
+    engineer might include:" are a shared form, not a shared statement)."""
+    import numpy as np
+
+    from coach.text import sentences
+
+    found = [
+        (key, sentence)
+        for key, texts in _sections().items()
+        for text in texts
+        for line in text.splitlines()
+        for sentence in sentences(line.strip(" -*"))
+        if len(sentence.split()) >= 8 and not sentence.endswith(":")
+    ]
+    vectors = np.array(embeddings.embed_documents([sentence for _, sentence in found]))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    similar = np.argwhere(np.triu(vectors @ vectors.T, k=1) >= 0.9)
+
+    def signature(sentence: str) -> tuple[set[str], list[str]]:
+        return {m.level for m in ladder.mentions(sentence.lower())}, sorted(re.findall(r"\d+", sentence))
+
+    duplicates = [
+        (found[i], found[j])
+        for i, j in similar
+        if found[i][0] != found[j][0] and signature(found[i][1]) == signature(found[j][1])
+    ]
+    assert not duplicates, duplicates

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from coach.records import Profile
-from coach.understanding.profile import read_profile, resolve_focus, resolve_level
+from coach.understanding.profile import ProfileReader, resolve_focus, resolve_level
+
+
+@pytest.fixture(scope="module")
+def reader(ladder):
+    return ProfileReader(ladder)
+
 
 # (text, level, focus, target, years)
 CASES = [
@@ -63,8 +69,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("text, level, focus, target, years", CASES)
-def test_read_profile(ladder, text, level, focus, target, years):
-    profile = read_profile(text, ladder)
+def test_read_profile(ladder, reader, text, level, focus, target, years):
+    profile = reader.read(text)
     assert (profile.level, profile.focus, profile.target, profile.years) == (level, focus, target, years)
     if level:
         assert profile.track == ladder.level(level).track
