@@ -31,7 +31,7 @@ from coach.settings import Settings
 from coach.skills.answers import answering_order, compose_answer, follow_up_for
 from coach.skills.brag import brag_answer, draft_entries, rework
 from coach.skills.compare import KEY_DIFFERENCES, compare_roles, comparison_opening
-from coach.skills.plans import PlanError, build_plan
+from coach.skills.plans import PlanError, build_plan, plan_in_chat
 from coach.storage.store import UserStore
 from coach.text import sentences, terms
 from coach.understanding.followups import brag_action, context_weights, pointed_entries, with_topic
@@ -396,7 +396,7 @@ class Coach:
             opening += ' I assumed a mix of coding and leading; say "mostly coding" or "mostly leading" to change it.'
         topic = Topic(question=f"How do I get from {plan.level} to {plan.target}?")
         profile = profile.model_copy(update={"target": plan.target})  # the plan's target is theirs now
-        return Reply(answer=f"{opening}\n\n{plan.markdown}", intent="plan", profile=profile, sources=plan.sources,
+        return Reply(answer=f"{opening}\n\n{plan_in_chat(plan.markdown)}", intent="plan", profile=profile, sources=plan.sources,
                      plan=plan, notice=notice, state=after.model_copy(update={"topic": topic, "profile": profile}))  # fmt: skip
 
     def _acknowledge(self, state: Conversation) -> Reply:

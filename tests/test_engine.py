@@ -164,3 +164,11 @@ def test_contract_shape(engine):
     assert set(data) == {"answer", "intent", "sources", "profile", "follow_up", "notice"}
     assert set(data["profile"]) == {"level", "focus", "target"}
     assert set(data["sources"][0]) == {"path", "title", "section", "snippet", "score"}
+
+
+def test_a_plan_in_the_chat_reads_as_a_reply(engine):
+    """One plain sentence, then the plan without page-size headings (the download keeps the document's)."""
+    reply = engine.reply("make me a plan", SENIOR_CODING)
+    assert reply.intent == "plan" and reply.answer.startswith("Here is a plan from Senior to")
+    assert not [line for line in reply.answer.splitlines() if line.startswith("#")]
+    assert reply.plan is not None and reply.plan.markdown.startswith("# Plan: Senior to")

@@ -23,6 +23,7 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re
 HEADINGS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
 # What a reader never sees but a model would read: HTML comments and invisible characters (zero-width, bidi controls).
 HIDDEN = re.compile(r"<!--.*?-->|[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]", re.DOTALL)
+POSSESSIVE = re.compile(r"\b(?:your|my|their|his|her|our)\s+$")
 # Non-corpus markdown that may sit in a knowledge folder.
 SKIPPED_NAMES = {"readme.md", "license.md", "changelog.md"}
 
@@ -143,7 +144,10 @@ def section_levels(document: Document, headings: tuple[str, ...], ladder: Ladder
     """The levels a section is about, from the nearest heading that names one (the title last), else from front
     matter that names one or two; a guide for every level is about none in particular."""
     for heading in (*reversed(headings), document.title):
-        named = tuple(dict.fromkeys(mention.level for mention in ladder.mentions(heading.lower())))
+        lowered = heading.lower()
+        # "Talking with your manager" is about a person, not the Engineering Manager level.
+        named = tuple(dict.fromkeys(mention.level for mention in ladder.mentions(lowered)
+                                    if not POSSESSIVE.search(lowered[: mention.start])))  # fmt: skip
         if named:
             return named
     return document.levels if len(document.levels) <= 2 else ()

@@ -171,3 +171,12 @@ def render_plan_markdown(
             f"{index}. {source.title}: {source.section} ({source.path})" for index, source in enumerate(sources, 1)
         ]
     return "\n".join(lines)
+
+
+def plan_in_chat(markdown: str) -> str:
+    """A plan as a chat reply: without the document's title (the reply's opening sentence says what it is) and with
+    its section headings as bold lines, so a page-size heading never fills the chat bubble."""
+    lines = markdown.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    return "\n".join(f"**{line[3:]}**" if line.startswith("## ") else line for line in lines).strip()

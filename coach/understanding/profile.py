@@ -51,12 +51,13 @@ YEARS = re.compile(
 )
 BOTH = re.compile(
     r"\bhalf\b.{1,60}\bhalf\b|\b(?:both|half (?:of )?(?:my|the) (?:time|week|day)|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split (?:my time|"
-    r"between|evenly)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of)\b"
+    r"between|evenly)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of|"
+    r"hands[- ]on (?:tech )?lead|player[- ]coach|[2-7]0 ?/ ?[2-7]0)\b"
 )
 CODING = re.compile(
-    r"\b(?:cod(?:e|ing|er)|hands[- ]on|programming|heads[- ]down|ic work|implementation|implementing|"
-    r"writing software|building features|shipping features|individual contributor work|technical work|"
-    r"engineering work|developing|development)\b"
+    r"\b(?:cod(?:e|ing|er)|hands[- ]on|programming|heads?[- ]down|ic work|implementation|implementing|"
+    r"writing software|(?:building|shipping|ship) (?:\w+ )?features|individual contributor work|technical work|"
+    r"engineering work|developing|development|fixing bugs|bug (?:tickets|fixes|fixing)|tickets all day|pure ic)\b"
 )
 LEADING = re.compile(
     r"\b(?:leading|lead (?:the|a|my|our) team|leadership|manag(?:e|ing|ement)|mentor(?:ing)?|people|meetings|coordinat(?:e|ing)|"
@@ -95,10 +96,10 @@ def read_focus(text: str) -> Focus | None:
     if percent:
         share = int(percent.group(1) or percent.group(4))
         kind: Focus = "coding" if (percent.group(2) or percent.group(3)) in ("coding", "code") else "leading"
-        if 40 <= share <= 60:
+        if 25 <= share <= 75:  # "70% coding, 30% leading" is a split of both; 80/20 is mostly one
             return "both"
         other: Focus = "leading" if kind == "coding" else "coding"
-        return kind if share > 60 else other
+        return kind if share > 75 else other
     if BOTH.search(text):
         return "both"
     mostly_coding = re.search(rf"{MOSTLY}\s+(?:[\w-]+\s+){{0,3}}?{CODING.pattern}", text)
@@ -110,8 +111,6 @@ def read_focus(text: str) -> Focus | None:
     coding, leading = CODING.search(text), LEADING.search(text)
     if coding and leading:
         return "both"
-    if MANAGES_PEOPLE.search(text) or MANAGES_TEAMS.search(text):
-        return "leading"
     if coding:
         return "coding"
     if leading and re.search(r"\b(?:i|i'm|i am|my)\b", text):

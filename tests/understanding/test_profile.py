@@ -44,8 +44,11 @@ CASES = [
     ("Currently an EM with 5 reports", "Engineering Manager", None, None, None),
     ("I'm a senior EM", "Senior Engineering Manager", None, None, None),
     ("I'm an IC5", None, None, None, None),
-    ("I'm a staff engineer; I spend 70% of my time coding", "Staff", "coding", None, None),
-    ("I'm a senior dev, 30% coding", "Senior", "leading", None, None),
+    # A stated split counts as both unless one side has 80% or more (the labelled data's convention).
+    ("I'm a staff engineer; I spend 70% of my time coding", "Staff", "both", None, None),
+    ("I'm a staff engineer; I spend 90% of my time coding", "Staff", "coding", None, None),
+    ("I'm a senior dev, 30% coding", "Senior", "both", None, None),
+    ("I'm a senior dev, 10% coding", "Senior", "leading", None, None),
     ("I want to become a principal engineer", None, None, "Principal", None),
     ("My manager is a director and I'm a senior engineer", "Senior", None, None, None),
     ("I lead a team of 5 engineers", "Lead", "leading", None, None),
