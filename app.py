@@ -1,14 +1,15 @@
 """Career Coach, the Streamlit view: the engine is built once and cached here; each part of the page is a function
-of `coach.ui.tabs`, which renders, reads input and calls the engine."""
+of `coach.ui.tabs`, which renders, reads input and calls the engine. With an `[auth]` section in the secrets, every
+person logs in and works in their own workspace (`coach.ui.login`)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from coach.engine import Coach, open_coach
-from coach.errors import CoachError
+from coach.errors import CoachError, ServiceUnavailable
 from coach.settings import Settings, load_settings
-from coach.ui import tabs
+from coach.ui import login, tabs
 from coach.workspace import Workspace, choose_workspace
 
 st.set_page_config(page_title="Career Coach", page_icon="🧭", layout="wide")
@@ -25,23 +26,34 @@ def engine() -> tuple[Settings, Coach]:
 try:
     settings, coach = engine()
     assert coach.store is not None
-    workspace_id = choose_workspace(st.query_params.get("w"), coach.store)
-    if st.query_params.get("w") != workspace_id:
-        st.query_params["w"] = workspace_id
+    identity = login.identity()  # None for the local app; stops at the "Log in" button for someone not logged in
+    if identity is None:
+        workspace_id = choose_workspace(st.query_params.get("w"), coach.store)
+        if st.query_params.get("w") != workspace_id:
+            st.query_params["w"] = workspace_id
+    else:
+        # The login alone names the workspace: a `?w=` in the address is ignored and removed.
+        workspace_id = choose_workspace(None, coach.store, identity)
+        if "w" in st.query_params:
+            del st.query_params["w"]
+        login.account()
     workspace = Workspace(coach, workspace_id)
     profile = tabs.sidebar(workspace, settings)
+except ServiceUnavailable as error:
+    tabs.unavailable(error)
+    st.stop()
 except CoachError as error:
     st.error(f"Career Coach cannot start: {error}")
     st.stop()
 
 chat, brag, plan, ladder, config = st.tabs(["Chat", "Brag doc", "Plan", "Ladder", "Settings"])
 with chat:
-    tabs.chat_tab(workspace, profile)
+    tabs.guarded(tabs.chat_tab, workspace, profile)
 with brag:
-    tabs.brag_tab(workspace)
+    tabs.guarded(tabs.brag_tab, workspace)
 with plan:
-    tabs.plan_tab(workspace)
+    tabs.guarded(tabs.plan_tab, workspace)
 with ladder:
-    tabs.ladder_tab(workspace)
+    tabs.guarded(tabs.ladder_tab, workspace)
 with config:
-    tabs.settings_tab(workspace, settings)
+    tabs.guarded(tabs.settings_tab, workspace, settings)

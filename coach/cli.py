@@ -289,7 +289,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     from coach.understanding.profile import ProfileReader
 
     settings = load_settings()
-    index = KnowledgeIndex(settings.index_dir, settings.all_knowledge_dirs(), load_embeddings(settings.model_dir))
+    # With COACH_CHROMA_URL the index is built on the Chroma server, once, for every app replica to read.
+    index = KnowledgeIndex(settings.index_dir, settings.all_knowledge_dirs(), load_embeddings(settings.model_dir),
+                           server_url=settings.chroma_url)  # fmt: skip
     report = index.refresh(progress_bar(), rebuild=args.rebuild)
     for problem in report.problems:
         _notice(f"skipped {problem}")
@@ -304,13 +306,14 @@ def cmd_index(args: argparse.Namespace) -> int:
         "rebuilt": report.rebuilt,
         "skipped_files": list(report.problems),
         "index_dir": str(settings.index_dir),
+        "chroma_url": settings.chroma_url,
     }
     if args.json:
         _emit_json(summary)
     else:
         print(
             f"index ready: {report.total_chunks} chunks and {report.sentences} sentences ({report.embedded} chunks "
-            f"embedded, {report.deleted} removed) in {settings.index_dir}"
+            f"embedded, {report.deleted} removed) in {settings.chroma_url or settings.index_dir}"
         )
     return 0
 
@@ -377,9 +380,32 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_team(args: argparse.Namespace) -> int:
+    """Concurrent chat sessions through the team stack's front door, one replica and then two, on loopback."""
+    from coach.bench.report import save_result
+    from coach.bench.team import bench_in, format_team_report
+    from coach.settings import load_settings
+
+    if not 1 <= args.sessions <= 64:
+        raise UsageError("--sessions must be between 1 and 64")
+    if not 1 <= args.seconds <= 600:
+        raise UsageError("--seconds must be between 1 and 600")
+    settings = load_settings()
+    result = bench_in(settings.data_dir, args.sessions, args.seconds, say=_notice)
+    _notice(f"results written to {save_result({'team': result}, settings.data_dir)}")
+    if args.json:
+        _emit_json(result)
+    else:
+        print(format_team_report(result))
+    return 0
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     import tempfile
     from pathlib import Path
+
+    if args.team:
+        return cmd_bench_team(args)
 
     from coach.bench.evaluation import load_questions
     from coach.bench.report import format_report, save_result
@@ -479,6 +505,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--questions", type=int, help="use only the first N labelled questions")
     bench.add_argument("--scales", default="1,10,100", help="copies of the corpus in the synthetic scale test")
     bench.add_argument("--cold-runs", type=int, default=3, help="new processes timed for each cold start")
+    bench.add_argument("--team", action="store_true", help="load the team stack: 1 replica vs 2, through nginx")
+    bench.add_argument("--sessions", type=int, default=8, help="--team: concurrent chat sessions")
+    bench.add_argument("--seconds", type=float, default=30.0, help="--team: how long each configuration is loaded")
     bench.add_argument("--json", action="store_true")
     bench.set_defaults(run=cmd_bench)
     return parser

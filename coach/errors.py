@@ -3,3 +3,8 @@
 
 class CoachError(ValueError):
     """Something the user (or the operator) can fix; the message says what went wrong and what to do."""
+
+
+class ServiceUnavailable(CoachError):
+    """A server the coach depends on (the database, the index server) is not reachable right now. Nothing the person
+    typed is lost, and the next attempt reconnects by itself."""

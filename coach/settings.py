@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Annotated, NamedTuple
+from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -51,6 +52,10 @@ class Settings(BaseSettings):
     llm: str = OFFLINE
     llm_base_url: str | None = None
     llm_timeout: float = Field(default=30.0, gt=0)
+    # A team deployment: people's data in PostgreSQL and the index on a Chroma server, shared by every app replica.
+    # Unset, both are embedded under the data directory (one app process).
+    database_url: str | None = None
+    chroma_url: str | None = None
 
     @field_validator("data_dir", mode="after")
     @classmethod
@@ -89,6 +94,27 @@ class Settings(BaseSettings):
     def _blank_is_none(cls, value: object) -> object:
         return value or None
 
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _postgresql(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a PostgreSQL URL, postgresql://user:password@host:port/database (unset: SQLite)")
+        return value or None
+
+    @field_validator("chroma_url", mode="after")
+    @classmethod
+    def _chroma_server(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parsed = urlsplit(value)
+        try:
+            port = parsed.port
+        except ValueError:
+            port = None
+        if parsed.scheme not in ("http", "https") or not parsed.hostname or port is None:
+            raise ValueError("must be a Chroma server's address, http://host:port (unset: the embedded index)")
+        return value.rstrip("/")
+
     @property
     def knowledge_dirs(self) -> tuple[Path, ...]:
         return (KNOWLEDGE_DIR, *self.extra_knowledge_dirs)
@@ -110,6 +136,11 @@ class Settings(BaseSettings):
     def uploads_dir(self) -> Path:
         """Company ladders a user uploads; indexed beside the corpus."""
         return self.data_dir / "uploads"
+
+    @property
+    def shared_index(self) -> bool:
+        """The index lives on a Chroma server: `coach index` builds it, the app only reads it."""
+        return self.chroma_url is not None
 
     @property
     def is_offline(self) -> bool:
@@ -134,6 +165,8 @@ _VARIABLES = {
     "llm": "COACH_LLM",
     "llm_base_url": "COACH_LLM_BASE_URL",
     "llm_timeout": "COACH_LLM_TIMEOUT",
+    "database_url": "COACH_DATABASE_URL",
+    "chroma_url": "COACH_CHROMA_URL",
 }
 
 
@@ -147,4 +180,6 @@ def load_settings() -> Settings:
         message = str(problem["msg"]).removeprefix("Value error, ")
         if problem["type"] in ("float_parsing", "greater_than"):
             message = "must be a positive number of seconds"
-        raise SettingsError(f"{variable}='{os.environ.get(variable, '')}': {message}.") from None
+        # A database URL carries a password: it is never repeated back.
+        shown = "…" if variable == "COACH_DATABASE_URL" else os.environ.get(variable, "")
+        raise SettingsError(f"{variable}='{shown}': {message}.") from None

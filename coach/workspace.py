@@ -3,6 +3,7 @@ through the engine. The app and `coach chat` hold a workspace; nothing here is s
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,8 +17,17 @@ from coach.storage.store import UserStore, new_workspace_id
 WORKSPACE_ID = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
-def choose_workspace(requested: str | None, store: UserStore) -> str:
-    """The workspace named in the URL, else the one used last, else a new one."""
+def workspace_of(issuer: str, subject: str) -> str:
+    """A logged-in person's workspace id: their identity (the provider and its subject for them), hashed. It is
+    derived from the signed login only, so no URL or form value can name it."""
+    return "u" + hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()[:32]
+
+
+def choose_workspace(requested: str | None, store: UserStore, identity: tuple[str, str] | None = None) -> str:
+    """With a login, the person's own workspace, whatever the URL says. Without one (the local single-user app): the
+    workspace named in the URL, else the one used last, else a new one."""
+    if identity is not None:
+        return workspace_of(*identity)
     if requested and WORKSPACE_ID.match(requested):
         return requested
     return store.latest_workspace() or new_workspace_id()
@@ -49,12 +59,16 @@ class Workspace:
     def new_conversation(self) -> None:
         self.store.new_conversation(self.id)
 
-    def ask(self, text: str) -> ReplyStream:
+    def ask(self, text: str, again: bool = False) -> ReplyStream:
         """Record the user's message first (so it is never lost), then start the reply stream. The conversation's
-        state is read once here and saved once, with the reply, by `record_reply`."""
+        state is read once here and saved once, with the reply, by `record_reply`. `again`: a retry after a server
+        was unreachable, whose message may already be recorded as the last one; it is then not recorded twice."""
         state = self.store.load_conversation(self.id)
         history = [Turn(message.role, message.content) for message in self.history()]
-        self.store.add_message(self.id, "user", text)
+        if again and history and history[-1] == Turn("user", text):
+            history = history[:-1]
+        else:
+            self.store.add_message(self.id, "user", text)
         return self.coach.respond(text, state, history)
 
     def record_reply(self, reply: Reply) -> int:

@@ -81,3 +81,71 @@ def cli_env(shared_data_dir: Path, real_index) -> dict[str, str]:
 @pytest.fixture
 def settings() -> Settings:
     return load_settings()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server (Debian's, as the team stack runs it) on a free loopback port, for the whole run. Its
+    folder is under /tmp, which the postgres user can reach (pytest's own temporary folders are private to root)."""
+    import shutil
+    import tempfile
+
+    from coach.bench.processes import free_port
+    from coach.deployment.servers import PostgresServer
+
+    folder = Path(tempfile.mkdtemp(prefix="coach-postgres-", dir="/tmp"))
+    folder.chmod(0o755)
+    server = PostgresServer(folder / "team", free_port())
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    """A fresh, empty database on the session's server: returns a factory of database URLs, all dropped after."""
+    import uuid
+
+    import psycopg
+
+    names: list[str] = []
+
+    def create() -> str:
+        names.append(f"test_{uuid.uuid4().hex[:12]}")
+        return postgres_server.ensure_database(names[-1])
+
+    yield create
+    with psycopg.connect(postgres_server.url("postgres"), autocommit=True) as db:
+        for name in names:
+            db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def chroma_server():
+    """A real Chroma server (`chroma run`) on a free loopback port, for the whole run."""
+    import shutil
+    import tempfile
+
+    from coach.bench.processes import free_port
+    from coach.deployment.servers import ChromaServer
+
+    folder = Path(tempfile.mkdtemp(prefix="coach-chroma-", dir="/tmp"))
+    server = ChromaServer(folder / "team", free_port())
+    try:
+        yield server.start()
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server_index(chroma_server, embeddings, shared_data_dir: Path):
+    """The real corpus built into the Chroma server once (what `coach index` does with COACH_CHROMA_URL set)."""
+    from coach.retrieval.index import KnowledgeIndex
+
+    builder = KnowledgeIndex(shared_data_dir / "index", (KNOWLEDGE_DIR,), embeddings, server_url=chroma_server.url)
+    report = builder.refresh()
+    assert report.total_chunks > 300 and report.embedded == report.total_chunks
+    return chroma_server.url

@@ -1,11 +1,14 @@
 """The knowledge index: chunk and sentence vectors in persistent Chroma collections plus an in-memory BM25 index.
 
 The index is a cache of `knowledge/`: it holds no user data, and it is rebuilt from the corpus whenever it is
-missing, stale or unreadable.
+missing, stale or unreadable. The collections live in an embedded Chroma directory, or on a Chroma server
+(`COACH_CHROMA_URL`, a team deployment): there `coach index` builds them once, and each app replica only reads them
+(`open_shared`), rebuilding BM25 from the corpus files, which needs no embedding.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -16,9 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from langchain_core.embeddings import Embeddings
 
+from coach.errors import CoachError, ServiceUnavailable
 from coach.knowledge.corpus import Chunk, chunk_corpus, load_corpus
 from coach.retrieval.embeddings import MODEL_NAME
 from coach.text import tokens
@@ -29,6 +34,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 COLLECTION = "career_corpus"
 SENTENCE_COLLECTION = "career_sentences"  # ids are "<chunk id>~<n>" (`_sentence_ids`)
 STATE_FILE = "index-state.json"
+# On a Chroma server the state (the embedded file's STATE_FILE) is one record of its own collection, beside the data.
+STATE_COLLECTION = "career_index_state"
+SEARCH_UNREACHABLE = "The search index is not reachable right now; your message is kept — try again in a moment."
 SCHEMA_VERSION = 3  # 2: sentence vectors beside the chunk vectors; 3: the levels each section is about
 EMBED_BATCH = 128
 # Sentence hits fetched per chunk hit wanted: a section's sentences crowd each other out of a short list.
@@ -87,6 +95,10 @@ class Bm25Index:
         return [(int(d), float(s)) for d, s in zip(documents[0], scores[0], strict=True) if s > 0]
 
 
+class IndexNotReady(CoachError):
+    """The index on the Chroma server is missing or was built from other knowledge files; `coach index` fixes it."""
+
+
 class KnowledgeIndex:
     """Chunks from the knowledge folders, their vectors in Chroma, and BM25; read-only once opened."""
 
@@ -96,8 +108,10 @@ class KnowledgeIndex:
         knowledge_dirs: Sequence[Path],
         embeddings: Embeddings,
         model_name: str = MODEL_NAME,
+        server_url: str | None = None,
     ) -> None:
         self.index_dir = index_dir
+        self.server_url = server_url  # a Chroma server (http://host:port); None: the embedded directory
         self.knowledge_dirs = tuple(knowledge_dirs)
         self.embeddings = embeddings
         self.model_name = model_name
@@ -108,6 +122,7 @@ class KnowledgeIndex:
         self._client: Any = None
         self._collection: Any = None
         self._sentences: Any = None
+        self._state: Any = None  # the state collection, on a Chroma server
         self._lock = threading.Lock()
 
     @property
@@ -116,10 +131,34 @@ class KnowledgeIndex:
 
     # -- building -------------------------------------------------------------------------------------------
 
+    def _connect_server(self) -> Any:
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        assert self.server_url is not None
+        address = urlsplit(self.server_url)
+        try:
+            return chromadb.HttpClient(
+                host=address.hostname or "localhost",
+                port=address.port or 8000,
+                ssl=address.scheme == "https",
+                settings=ChromaSettings(anonymized_telemetry=False),
+            )
+        except Exception as error:  # Chroma says only "Could not connect": the server is down or elsewhere
+            log.warning("The Chroma server at %s does not answer (%s).", self.server_url, type(error).__name__)
+            raise ServiceUnavailable(SEARCH_UNREACHABLE) from None
+
     def _open_collection(self) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
+        if self.server_url is not None:
+            self._client = self._connect_server()
+            self._collection, self._sentences, self._state = (
+                self._client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
+                for name in (COLLECTION, SENTENCE_COLLECTION, STATE_COLLECTION)
+            )
+            return
         self.index_dir.mkdir(parents=True, exist_ok=True)
         self._client = chromadb.PersistentClient(
             path=str(self.index_dir / "chroma"),
@@ -131,6 +170,13 @@ class KnowledgeIndex:
         )
 
     def _discard_store(self) -> None:
+        if self.server_url is not None:
+            client = self._client or self._connect_server()
+            for name in (COLLECTION, SENTENCE_COLLECTION, STATE_COLLECTION):
+                with contextlib.suppress(Exception):  # a collection that is not there yet
+                    client.delete_collection(name)
+            self._client = self._collection = self._sentences = self._state = None
+            return
         self._client = None
         self._collection = None
         self._sentences = None
@@ -144,6 +190,9 @@ class KnowledgeIndex:
         (self.index_dir / STATE_FILE).unlink(missing_ok=True)
 
     def _read_state(self) -> dict[str, Any]:
+        if self.server_url is not None:
+            records = self._state.get(ids=["state"], include=["metadatas"])
+            return dict(records["metadatas"][0]) if records["ids"] else {}
         try:
             return json.loads((self.index_dir / STATE_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -171,6 +220,8 @@ class KnowledgeIndex:
                 stored_ids: set[str] = set() if unchanged else set(self._collection.get(include=[])["ids"])
                 stored_sentences: set[str] = set() if unchanged else set(self._sentences.get(include=[])["ids"])
             except Exception as error:  # a truncated or corrupted store: it is only a cache, so start over
+                if self.server_url is not None:  # but a server that does not answer is not a damaged store
+                    raise ServiceUnavailable(SEARCH_UNREACHABLE) from None
                 log.warning("The index at %s is unreadable (%s); rebuilding it.", self.index_dir, type(error).__name__)
                 self._discard_store()
                 self._open_collection()
@@ -179,6 +230,8 @@ class KnowledgeIndex:
             embedded = deleted = 0
             sentence_count = int(state.get("sentences") or 0) if unchanged else 0
             if not unchanged:
+                if self._state is not None:  # a replica starting while this build runs must not take it as whole
+                    self._state.delete(ids=["state"])
                 sentence_owner = {i: chunk.id for chunk in chunks for i in _sentence_ids(chunk)}
                 stale = sorted(stored_ids - by_id.keys())
                 stale_sentences = sorted(stored_sentences - sentence_owner.keys())
@@ -195,25 +248,62 @@ class KnowledgeIndex:
                     embedded += self._embed(missing[start : start + EMBED_BATCH])
                     progress(embedded, len(missing), "embedding")
                 sentence_count = self._sentences.count()
-                state_path = self.index_dir / STATE_FILE
-                temporary = state_path.with_suffix(".tmp")
-                temporary.write_text(
-                    json.dumps(
-                        {
-                            "fingerprint": fingerprint,
-                            "count": len(by_id),
-                            "sentences": sentence_count,
-                            "model": self.model_name,
-                        }
-                    ),
-                    encoding="utf-8",
-                )
-                temporary.replace(state_path)
+                self._write_state(
+                    {"fingerprint": fingerprint, "count": len(by_id), "sentences": sentence_count,
+                     "model": self.model_name}
+                )  # fmt: skip
 
             positions = {chunk.id: position for position, chunk in enumerate(chunks)}
             self._view = (chunks, positions, Bm25Index([chunk.search_text for chunk in chunks]))
             self.problems = tuple(problems)
             return RefreshReport(len(chunks), sentence_count, embedded, deleted, rebuilt, tuple(problems))
+
+    def _write_state(self, state: dict[str, Any]) -> None:
+        if self.server_url is not None:  # written last: replicas accept the index only once it is whole
+            self._state.upsert(ids=["state"], embeddings=[[1.0]], metadatas=[state])
+            return
+        state_path = self.index_dir / STATE_FILE
+        temporary = state_path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(state), encoding="utf-8")
+        temporary.replace(state_path)
+
+    def open_shared(self) -> RefreshReport:
+        """Read the index a Chroma server holds, embedding nothing: an app replica's way in. Raises IndexNotReady
+        when the server's index is missing or was built from other knowledge files (`coach index` fixes both), and
+        ServiceUnavailable when the server does not answer."""
+        if self.server_url is None:
+            raise CoachError("open_shared reads an index on a Chroma server; set COACH_CHROMA_URL.")
+        with self._lock:
+            documents, problems = load_corpus(self.knowledge_dirs)
+            chunks = chunk_corpus(documents)
+            fingerprint = _fingerprint([chunk.id for chunk in chunks], self.model_name)
+            client = self._connect_server()
+            try:
+                collections = [client.get_collection(name, embedding_function=None)
+                               for name in (COLLECTION, SENTENCE_COLLECTION, STATE_COLLECTION)]  # fmt: skip
+            except Exception as error:
+                if isinstance(error, ValueError | LookupError) or "does not exist" in str(error):
+                    raise IndexNotReady(self._not_ready("has no index yet")) from None
+                raise ServiceUnavailable(SEARCH_UNREACHABLE) from None
+            self._client, (self._collection, self._sentences, self._state) = client, collections
+            try:
+                state = self._read_state()
+                whole = state.get("fingerprint") == fingerprint and self._collection.count() == len(chunks)
+            except Exception:
+                raise ServiceUnavailable(SEARCH_UNREACHABLE) from None
+            if not whole:  # no state record: a build that has not finished (or was stopped)
+                what = "holds an index of other knowledge files" if state else "has no complete index yet"
+                raise IndexNotReady(self._not_ready(what))
+            positions = {chunk.id: position for position, chunk in enumerate(chunks)}
+            self._view = (chunks, positions, Bm25Index([chunk.search_text for chunk in chunks]))
+            self.problems = tuple(problems)
+            return RefreshReport(len(chunks), int(state.get("sentences") or 0), 0, 0, False, tuple(problems))
+
+    def _not_ready(self, what: str) -> str:
+        return (
+            f"The Chroma server at {self.server_url} {what}; build it with `coach index` (COACH_CHROMA_URL set, "
+            "and the same knowledge folders as the app)."
+        )
 
     def _embed(self, chunks: Sequence[Chunk]) -> int:
         """Embed chunks and their sentences in one call, so the model batches all the texts by length; store both."""
@@ -245,7 +335,7 @@ class KnowledgeIndex:
         if sentence_weight > 0:
             searches.append((self._sentences, sentence_weight, k * SENTENCE_HITS_PER_CHUNK))
         for collection, weight, wanted in searches:
-            result = collection.query(query_embeddings=[vector], n_results=wanted, include=["distances"])
+            result = self._query(collection, vector, wanted)
             for vector_id, distance in zip(result["ids"][0], result["distances"][0], strict=True):
                 chunk_id = vector_id.rsplit("~", 1)[0] if collection is self._sentences else vector_id
                 similarity = weight * (1.0 - float(distance))
@@ -253,6 +343,15 @@ class KnowledgeIndex:
                     best[chunk_id] = similarity
         ranked = sorted(best.items(), key=lambda item: item[1], reverse=True)
         return [(chunks[positions[chunk_id]], similarity) for chunk_id, similarity in ranked]
+
+    def _query(self, collection: Any, vector: list[float], wanted: int) -> Any:
+        if self.server_url is None:
+            return collection.query(query_embeddings=[vector], n_results=wanted, include=["distances"])
+        try:
+            return collection.query(query_embeddings=[vector], n_results=wanted, include=["distances"])
+        except Exception as error:  # down, restarting, or its collections replaced by a rebuild
+            log.warning("The Chroma server at %s failed a search (%s).", self.server_url, type(error).__name__)
+            raise ServiceUnavailable(SEARCH_UNREACHABLE) from None
 
     def bm25_search(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         chunks, _, bm25 = self._view
@@ -266,8 +365,10 @@ def open_index(
     knowledge_dirs: Sequence[Path],
     embeddings: Embeddings,
     progress: Progress = _no_progress,
+    server_url: str | None = None,
 ) -> tuple[KnowledgeIndex, RefreshReport]:
-    """Open the index, building or refreshing it first when the knowledge files changed."""
-    index = KnowledgeIndex(index_dir, knowledge_dirs, embeddings)
-    report = index.refresh(progress)
+    """Open the index, building or refreshing it first when the knowledge files changed; on a Chroma server, only
+    read what `coach index` built there."""
+    index = KnowledgeIndex(index_dir, knowledge_dirs, embeddings, server_url=server_url)
+    report = index.open_shared() if server_url is not None else index.refresh(progress)
     return index, report

@@ -1,90 +1,61 @@
-"""The user's own data: profile, conversations, brag entries and plans, kept locally in SQLite (WAL, versioned schema).
+"""The user's own data: profile, conversations, brag entries and plans, one interface over two engines: a local
+SQLite file (the default) or PostgreSQL (`COACH_DATABASE_URL`, a team deployment), with one migration history.
 
 Each workspace (one person's data) is separate; nothing here is shared between workspaces, logged, or sent anywhere.
-A connection is opened per operation, so one store object can serve every Streamlit session and thread.
+One store object serves every Streamlit session and thread.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from coach.errors import CoachError
+from coach.errors import ServiceUnavailable
 from coach.records import BragEntry, Conversation, MessagePayload, Plan, Profile, Reply, StoredEntry, StoredMessage
+from coach.storage.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Migrations,
+    StoreError,
+    StoreUnavailable,
+    to_postgresql,
+)
 
-SCHEMA_VERSION = 2
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "StoreError", "StoreUnavailable", "UserStore", "new_workspace_id"]
 EXPORT_FORMAT = "career-coach-export"
-MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE workspaces (
-        id TEXT PRIMARY KEY,
-        profile TEXT NOT NULL DEFAULT '{}',
-        conversation INTEGER NOT NULL DEFAULT 1,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL
-    );
-    CREATE TABLE messages (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-        conversation INTEGER NOT NULL,
-        role TEXT NOT NULL CHECK (role IN ('user', 'assistant')),
-        content TEXT NOT NULL,
-        payload TEXT NOT NULL DEFAULT '{}',
-        created_at REAL NOT NULL
-    );
-    CREATE INDEX messages_by_workspace ON messages(workspace, conversation, id);
-    CREATE TABLE brag_entries (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-        original TEXT NOT NULL,
-        bullet TEXT NOT NULL,
-        competencies TEXT NOT NULL,
-        questions TEXT NOT NULL,
-        scope TEXT,
-        level TEXT,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL
-    );
-    CREATE INDEX brag_by_workspace ON brag_entries(workspace, id);
-    CREATE TABLE plans (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        workspace TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-        plan TEXT NOT NULL,
-        created_at REAL NOT NULL
-    );
-    """,
-    # 2: the conversation's state (topic, roles compared, entries drafted), kept with it and reset with it.
-    2: """
-    ALTER TABLE workspaces ADD COLUMN state TEXT NOT NULL DEFAULT '{}';
-    """,
-}
 
 
-class StoreError(CoachError):
-    """The user data file cannot be used; the message says what to do."""
+class Connection(Protocol):
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
 
 
-_WRITE_LOCKS: dict[Path, threading.RLock] = {}
-_WRITE_LOCKS_GUARD = threading.Lock()
+class Backend(Protocol):
+    """What an engine provides: connections (a read, or one transaction), its own schema bookkeeping, and the
+    clean-up after a deletion. The SQL itself is shared and written with `?` placeholders."""
+
+    name: str
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+    def write(self) -> AbstractContextManager[Connection]: ...
+    def exists(self) -> bool: ...
+    def scrub(self, remaining: int) -> None: ...
+    def close(self) -> None: ...
 
 
-def _write_lock_for(path: Path) -> threading.RLock:
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(path.resolve(), threading.RLock())
+def is_database_url(location: object) -> bool:
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 def new_workspace_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def _entry_from_row(row: sqlite3.Row) -> StoredEntry:
+def _entry_from_row(row: Mapping[str, Any]) -> StoredEntry:
     return StoredEntry(
         id=row["id"],
         entry=BragEntry(
@@ -99,87 +70,30 @@ def _entry_from_row(row: sqlite3.Row) -> StoredEntry:
 
 
 class UserStore:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._ready = False
-        # One writer at a time inside this process (Streamlit serves every session from one process); SQLite's busy
-        # timeout then only has to arbitrate between processes.
-        self._write_lock = _write_lock_for(path)
+    """A SQLite file (`UserStore(path)`) or a PostgreSQL database (`UserStore("postgresql://...")`)."""
 
-    def _open(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        except sqlite3.Error as error:
-            raise StoreError(
-                f"Cannot open your data at {self.path} ({error}); check the folder's permissions."
-            ) from None
-        connection.row_factory = sqlite3.Row
-        return connection
+    def __init__(self, location: Path | str) -> None:
+        self.backend: Backend
+        self.path: Path | None = None
+        if is_database_url(location):
+            from coach.storage.postgres import PostgresBackend
 
-    def _unreadable(self, error: sqlite3.DatabaseError) -> StoreError:
-        return StoreError(
-            f"Your data file {self.path} cannot be read ({error}). Restore it from an export, or move it aside "
-            "to start afresh."
-        )
+            self.backend = PostgresBackend(str(location), Migrations(to_postgresql))
+        else:
+            from coach.storage.sqlite import SqliteBackend
 
-    def _prepare(self) -> None:
-        """WAL mode and the schema, once per store: both need the database to themselves."""
-        with self._write_lock:
-            if self._ready:
-                return
-            connection = self._open()
-            try:
-                connection.execute("PRAGMA journal_mode=WAL")
-                self._migrate(connection)
-            except sqlite3.DatabaseError as error:
-                raise self._unreadable(error) from None
-            finally:
-                connection.close()
-            self._ready = True
+            self.path = Path(location)
+            self.backend = SqliteBackend(self.path, Migrations())
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self._prepare()
-        connection = self._open()
-        try:
-            connection.execute("PRAGMA synchronous=FULL")  # a committed entry survives a crash
-            connection.execute("PRAGMA foreign_keys=ON")
-            yield connection
-        except sqlite3.DatabaseError as error:
-            raise self._unreadable(error) from None
-        finally:
-            connection.close()
+    def _connect(self) -> AbstractContextManager[Connection]:
+        return self.backend.read()
 
-    def _migrate(self, connection: sqlite3.Connection) -> None:
-        connection.execute("BEGIN IMMEDIATE")  # the version is read under the write lock: one process migrates
-        try:
-            version = connection.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path} was written by a newer Career Coach (schema {version}); upgrade the app."
-                )
-            for target in range(version + 1, SCHEMA_VERSION + 1):
-                for statement in MIGRATIONS[target].split(";"):
-                    if statement.strip():
-                        connection.execute(statement)
-                connection.execute(f"PRAGMA user_version={target}")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+    def _transaction(self) -> AbstractContextManager[Connection]:
+        return self.backend.write()
 
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._write_lock, self._connect() as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
+    def close(self) -> None:
+        """Release the engine's connections (PostgreSQL's pool); the store opens them again when used."""
+        self.backend.close()
 
     # -- workspaces and profile ------------------------------------------------------------------------------------
 
@@ -187,12 +101,13 @@ class UserStore:
         now = time.time()
         with self._transaction() as db:
             db.execute(
-                "INSERT OR IGNORE INTO workspaces (id, created_at, updated_at) VALUES (?, ?, ?)", (workspace, now, now)
+                "INSERT INTO workspaces (id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                (workspace, now, now),
             )
 
     def latest_workspace(self) -> str | None:
         """The workspace used most recently, so reopening the app continues where the person left off."""
-        if not self.path.exists():
+        if not self.backend.exists():
             return None
         with self._connect() as db:
             row = db.execute("SELECT id FROM workspaces ORDER BY updated_at DESC LIMIT 1").fetchone()
@@ -219,12 +134,14 @@ class UserStore:
         now = time.time()
         state = reply.state.model_copy(update={"profile": Profile()}).model_dump_json()
         with self._transaction() as db:
-            conversation = db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()[0]
+            conversation = self._conversation_number(db, workspace)
             cursor = db.execute(
-                "INSERT INTO messages (workspace, conversation, role, content, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO messages (workspace, conversation, role, content, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (workspace, conversation, "assistant", reply.answer,
                  MessagePayload.of(reply).model_dump_json(), now),
             )  # fmt: skip
+            message_id = int(cursor.fetchone()["id"])
             db.execute(
                 "UPDATE workspaces SET profile = ?, state = ?, updated_at = ? WHERE id = ?",
                 (reply.profile.model_dump_json(), state, now, workspace),
@@ -236,7 +153,7 @@ class UserStore:
                 )
             for entry in reply.entries if reply.save_entries else ():
                 self._insert_entry(db, workspace, entry, now)
-            return int(cursor.lastrowid or 0)
+            return message_id
 
     def save_profile(self, workspace: str, profile: Profile) -> None:
         self.ensure_workspace(workspace)
@@ -251,23 +168,26 @@ class UserStore:
     def new_conversation(self, workspace: str) -> int:
         self.ensure_workspace(workspace)
         with self._transaction() as db:
-            db.execute(
-                "UPDATE workspaces SET conversation = conversation + 1, state = '{}', updated_at = ? WHERE id = ?",
+            row = db.execute(
+                "UPDATE workspaces SET conversation = conversation + 1, state = '{}', updated_at = ? WHERE id = ? "
+                "RETURNING conversation",
                 (time.time(), workspace),
-            )
-            return int(db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()[0])
+            ).fetchone()
+            return int(row["conversation"])
 
     def add_message(self, workspace: str, role: str, content: str, payload: MessagePayload | None = None) -> int:
         self.ensure_workspace(workspace)
         now = time.time()
         with self._transaction() as db:
-            conversation = db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()[0]
+            conversation = self._conversation_number(db, workspace)
             cursor = db.execute(
-                "INSERT INTO messages (workspace, conversation, role, content, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO messages (workspace, conversation, role, content, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "RETURNING id",
                 (workspace, conversation, role, content, (payload or MessagePayload()).model_dump_json(), now),
             )
+            message_id = int(cursor.fetchone()["id"])
             db.execute("UPDATE workspaces SET updated_at = ? WHERE id = ?", (now, workspace))
-            return int(cursor.lastrowid or 0)
+            return message_id
 
     def update_payload(self, workspace: str, message_id: int, payload: MessagePayload) -> None:
         with self._transaction() as db:
@@ -306,14 +226,20 @@ class UserStore:
         return ids
 
     @staticmethod
-    def _insert_entry(db: sqlite3.Connection, workspace: str, entry: BragEntry, now: float) -> int:
+    def _conversation_number(db: Connection, workspace: str) -> int:
+        return int(
+            db.execute("SELECT conversation FROM workspaces WHERE id = ?", (workspace,)).fetchone()["conversation"]
+        )
+
+    @staticmethod
+    def _insert_entry(db: Connection, workspace: str, entry: BragEntry, now: float) -> int:
         cursor = db.execute(
             "INSERT INTO brag_entries (workspace, original, bullet, competencies, questions, scope, level, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (workspace, entry.original, entry.bullet, json.dumps(list(entry.competencies)),
              json.dumps(list(entry.questions)), entry.scope, entry.level, now, now),
         )  # fmt: skip
-        return int(cursor.lastrowid or 0)
+        return int(cursor.fetchone()["id"])
 
     def entries(self, workspace: str) -> list[StoredEntry]:
         with self._connect() as db:
@@ -426,24 +352,16 @@ class UserStore:
                         "INSERT INTO plans (workspace, plan, created_at) VALUES (?, ?, ?)",
                         (workspace, json.dumps(plan["plan"]), plan["created_at"]),
                     )
-        except (KeyError, TypeError, ValueError, sqlite3.IntegrityError) as error:
+        except ServiceUnavailable:
+            raise
+        except (KeyError, TypeError, ValueError) as error:
             raise StoreError(
                 f"That export is incomplete or damaged ({type(error).__name__}: {error}); nothing was changed."
             ) from None
 
     def delete_workspace(self, workspace: str) -> None:
-        """Remove the workspace's data; when no workspace is left, the database files themselves go."""
+        """Remove the workspace's data, and have the engine clean up after it (see its `scrub`)."""
         with self._transaction() as db:
             db.execute("DELETE FROM workspaces WHERE id = ?", (workspace,))
-            remaining = db.execute("SELECT COUNT(*) FROM workspaces").fetchone()[0]
-        if remaining:
-            with self._write_lock, self._connect() as db:
-                # Deleted rows must not linger in free pages or the write-ahead log.
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                db.execute("VACUUM")
-                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            return
-        with self._write_lock:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{self.path}{suffix}").unlink(missing_ok=True)
-            self._ready = False
+            remaining = int(db.execute("SELECT COUNT(*) AS n FROM workspaces").fetchone()["n"])
+        self.backend.scrub(remaining)

@@ -4,11 +4,13 @@ workspace or the engine; the records they get back are rendered as they are."""
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 
 import altair as alt
 import streamlit as st
 
-from coach.errors import CoachError
+from coach.errors import CoachError, ServiceUnavailable
 from coach.records import FOCUS_VALUES, Profile, Source
 from coach.settings import Settings
 from coach.skills.export import markdown_to_docx
@@ -45,8 +47,43 @@ def render_sources(sources: tuple[Source, ...]) -> None:
                 st.text(source.snippet[:500])
 
 
+CHAT_INPUT = "chat-message"
+RETRY_SECONDS = 3.0
+
+
 def queue_message(text: str) -> None:
     st.session_state["pending_message"] = text
+
+
+def unavailable(error: ServiceUnavailable) -> None:
+    """One line in place of what could not be shown. A message the person just typed is kept and sent once the
+    server answers again; the page tries again by itself every few seconds."""
+    typed = st.session_state.get(CHAT_INPUT)
+    if typed:
+        keep_for_retry(typed)
+    st.warning(str(error), icon="⏳")
+    st.session_state["retry_at"] = time.monotonic() + RETRY_SECONDS
+    _retry_when_back()
+
+
+def keep_for_retry(text: str) -> None:
+    st.session_state["pending_message"] = text
+    st.session_state["pending_again"] = True  # it may be recorded already (see Workspace.ask)
+
+
+def guarded(part: Callable[..., None], *arguments: object) -> None:
+    """One part of the page; when a server it needs is down, that part says so in one line and the rest stays."""
+    try:
+        part(*arguments)
+    except ServiceUnavailable as error:
+        unavailable(error)
+
+
+@st.fragment(run_every=RETRY_SECONDS)
+def _retry_when_back() -> None:
+    if time.monotonic() >= st.session_state.get("retry_at", float("inf")):
+        st.session_state.pop("retry_at", None)
+        st.rerun(scope="app")
 
 
 def sidebar(workspace: Workspace, settings: Settings) -> Profile:
@@ -107,7 +144,8 @@ def chat_tab(workspace: Workspace, profile: Profile) -> None:
                     workspace.add_reply_entries(message)
                     st.rerun()
 
-    typed = st.chat_input("Ask about your next step, compare roles, or paste accomplishments")
+    typed = st.chat_input("Ask about your next step, compare roles, or paste accomplishments", key=CHAT_INPUT)
+    again = bool(st.session_state.pop("pending_again", False)) and not typed
     prompt = typed or st.session_state.pop("pending_message", None)
     if prompt:
         with st.chat_message("user"):
@@ -115,9 +153,13 @@ def chat_tab(workspace: Workspace, profile: Profile) -> None:
         with st.chat_message("assistant"):
             try:
                 with st.spinner("Looking through the career library…"):
-                    stream = workspace.ask(prompt)
+                    stream = workspace.ask(prompt, again=again)
                 st.write_stream(stream)
                 workspace.record_reply(stream.result())
+            except ServiceUnavailable as error:
+                keep_for_retry(prompt)
+                unavailable(error)
+                return
             except CoachError as error:
                 workspace.record_problem(error)
         st.rerun()
@@ -230,6 +272,17 @@ def settings_tab(workspace: Workspace, settings: Settings) -> None:
     st.markdown(f"**Index:** {len(index.chunks)} sections from {len({c.path for c in index.chunks})} documents.")
     for problem in index.problems:
         st.warning(f"Skipped {problem}")
+    if settings.shared_index:
+        # Every replica reads the one index on the Chroma server; only the operator changes it.
+        st.caption("The career library is shared by the whole team deployment; the operator adds a company ladder "
+                   "(COACH_KNOWLEDGE_DIRS) and rebuilds it with `coach index`.")  # fmt: skip
+    else:
+        _index_controls(workspace, settings)
+    _data_controls(workspace)
+
+
+def _index_controls(workspace: Workspace, settings: Settings) -> None:
+    coach, index = workspace.coach, workspace.coach.index
     if st.button("Rebuild index", key="rebuild-index"):
         bar = st.progress(0.0, text="Rebuilding…")
 
@@ -253,6 +306,8 @@ def settings_tab(workspace: Workspace, settings: Settings) -> None:
         with st.spinner("Indexing…"):
             index.refresh()
 
+
+def _data_controls(workspace: Workspace) -> None:
     st.markdown("#### My data")
     st.download_button("Export my data (.json)", json.dumps(workspace.export(), indent=2), "career-coach-data.json",
                        "application/json", key="export-data")  # fmt: skip

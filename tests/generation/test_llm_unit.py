@@ -289,19 +289,20 @@ def test_only_the_sections_an_answer_cites_are_shown_and_renumbered():
     assert cited_only("No citation here.", three) == ("No citation here.", three[:1])
 
 
-class Recording(GenericFakeChatModel):
-    """Answers like a model and keeps what it was asked."""
+ASKED: list[Any] = []  # what the recording model was sent
 
-    seen: list = []
+
+class Recording(GenericFakeChatModel):
+    """Answers like a model and keeps what it was asked (in ASKED)."""
 
     def _stream(self, messages: Any, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-        self.seen.append(messages)
+        ASKED.append(messages)
         yield ChatGenerationChunk(message=AIMessageChunk(content="Keep it weekly [2]."))
 
 
 def test_the_model_reads_more_sections_than_the_answer_shows(engine):
     model = Recording(messages=iter([]))
     reply = engine.using(writer_for(model)).reply("What should go in a brag document?", PROFILE)
-    prompt = "\n".join(str(message.content) for message in model.seen[-1])
+    prompt = "\n".join(str(message.content) for message in ASKED[-1])
     assert prompt.count("<source ") >= 5
     assert reply.answer == "Keep it weekly [1]." and len(reply.sources) == 1

@@ -1,4 +1,5 @@
-"""User data survives a killed process, and 20 concurrent sessions never see each other's data."""
+"""User data survives a killed process, and 20 concurrent sessions never see each other's data, on SQLite and on
+PostgreSQL (the `new_store` fixture gives each test both)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ import time
 
 from coach.engine import ReplyStream
 from coach.records import Profile
-from coach.storage.store import UserStore
 from coach.workspace import Workspace
 
 WRITER = """
@@ -22,7 +22,8 @@ import sys
 from pathlib import Path
 from coach.records import BragEntry
 from coach.storage.store import UserStore
-store, workspace = UserStore(Path(sys.argv[1])), sys.argv[2]
+location = sys.argv[1]
+store, workspace = UserStore(location if location.startswith("postgresql://") else Path(location)), sys.argv[2]
 store.ensure_workspace(workspace)
 print("ready", flush=True)
 i = 0
@@ -34,13 +35,15 @@ while True:
 KILLS = 15
 
 
-def test_sigkill_while_saving_loses_at_most_the_entry_being_written(tmp_path):
-    path = tmp_path / "user.sqlite3"
+def test_sigkill_while_saving_loses_at_most_the_entry_being_written(new_store):
+    reader = new_store()
+    path = reader.path
+    location = str(path) if path is not None else reader.backend.url  # type: ignore[attr-defined]
     rng = random.Random(20261124)
     for round_number in range(KILLS):
         workspace = f"round{round_number}"
         child = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), workspace], stdout=subprocess.PIPE, text=True, env=os.environ
+            [sys.executable, "-c", WRITER, location, workspace], stdout=subprocess.PIPE, text=True, env=os.environ
         )
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
@@ -55,22 +58,23 @@ def test_sigkill_while_saving_loses_at_most_the_entry_being_written(tmp_path):
         confirmed = max([confirmed, *(int(line) for line in child.stdout.read().split())])
         child.stdout.close()
 
-        with sqlite3.connect(path) as db:
-            assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        stored = [s.entry.original for s in UserStore(path).entries(workspace)]
+        if path is not None:
+            with sqlite3.connect(path) as db:
+                assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        stored = [s.entry.original for s in reader.entries(workspace)]
         assert stored == [f"entry {i}" for i in range(len(stored))]  # complete entries, in order, no torn rows
         assert (
             confirmed + 1 <= len(stored) <= confirmed + 2
         )  # every committed entry is there, plus maybe the one in flight
-    assert len(UserStore(path).export_workspace("round0")["brag_entries"]) >= 4
+    assert len(reader.export_workspace("round0")["brag_entries"]) >= 4
 
 
 SESSIONS = 20
 LEVELS = ["Junior", "Mid", "Senior", "Lead", "Staff"]
 
 
-def test_twenty_concurrent_sessions_do_not_cross_talk(engine, tmp_path):
-    store = UserStore(tmp_path / "user.sqlite3")
+def test_twenty_concurrent_sessions_do_not_cross_talk(engine, new_store):
+    store = new_store()
     coach = engine.using(store=store)
     barrier = threading.Barrier(SESSIONS)
     errors: list[BaseException] = []

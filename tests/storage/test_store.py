@@ -1,9 +1,11 @@
-"""The user store on a real SQLite file: schema versioning, WAL, isolation, export/import, deletion on disk."""
+"""The user store on a real SQLite file and on a real PostgreSQL database (`store` runs each test on both): schema
+versioning, WAL, isolation, export/import, deletion."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from coach.records import BragEntry, MessagePayload, Plan, Profile, Source
@@ -14,24 +16,56 @@ ENTRY = BragEntry(
 )
 
 
-@pytest.fixture
-def store(tmp_path):
-    return UserStore(tmp_path / "user.sqlite3")
+def stored_version(store: UserStore) -> int:
+    if store.path is not None:
+        with sqlite3.connect(store.path) as db:
+            return int(db.execute("PRAGMA user_version").fetchone()[0])
+    with psycopg.connect(store.backend.url) as db:  # type: ignore[attr-defined]
+        return int(db.execute("SELECT version FROM coach_schema").fetchone()[0])
+
+
+def set_version(store: UserStore, version: int) -> None:
+    if store.path is not None:
+        with sqlite3.connect(store.path) as db:
+            db.execute(f"PRAGMA user_version={version}")
+        return
+    with psycopg.connect(store.backend.url, autocommit=True) as db:  # type: ignore[attr-defined]
+        db.execute("UPDATE coach_schema SET version = %s", (version,))
 
 
 def test_schema_is_versioned_and_wal(store):
     store.ensure_workspace("a")
-    with sqlite3.connect(store.path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert stored_version(store) == SCHEMA_VERSION
+    if store.path is not None:
+        with sqlite3.connect(store.path) as db:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_one_migration_history_gives_both_engines_the_same_columns(postgres_database, tmp_path):
+    sqlite_store, postgres_store = UserStore(tmp_path / "columns.sqlite3"), UserStore(postgres_database())
+    for each in (sqlite_store, postgres_store):
+        each.ensure_workspace("a")
+    with sqlite3.connect(sqlite_store.path) as db:
+        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        in_sqlite = {
+            (t, row[1]) for t in tables if t != "sqlite_sequence" for row in db.execute(f"PRAGMA table_info({t})")
+        }
+    with psycopg.connect(postgres_store.backend.url) as db:  # type: ignore[attr-defined]
+        in_postgres = set(db.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name <> 'coach_schema'"
+        ).fetchall())  # fmt: skip
+    postgres_store.close()
+    assert in_sqlite == in_postgres and ("workspaces", "state") in in_sqlite
 
 
 def test_newer_schema_is_refused_clearly(store):
     store.ensure_workspace("a")
-    with sqlite3.connect(store.path) as db:
-        db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    set_version(store, SCHEMA_VERSION + 1)
+    again = UserStore(store.path or store.backend.url)  # type: ignore[attr-defined]
     with pytest.raises(StoreError, match="newer Career Coach"):
-        UserStore(store.path).load_profile("a")
+        again.load_profile("a")
+    again.close()
 
 
 def test_corrupt_file_gets_a_clear_message(tmp_path):
@@ -62,7 +96,7 @@ def test_conversations_and_latest_workspace(store):
     assert store.latest_workspace() == "b"
 
 
-def test_export_then_import_round_trips_exactly(store, tmp_path):
+def test_export_then_import_round_trips_exactly(store, new_store):
     store.save_profile("a", Profile(level="Senior", focus="both", target="Staff", years=7.0))
     store.add_message("a", "user", "Hi 👋 — مرحبا <b>bold</b>")
     source = Source(path="knowledge/x.md", title="X", section="S", snippet="text", score=0.5)
@@ -90,7 +124,7 @@ def test_export_then_import_round_trips_exactly(store, tmp_path):
     )  # fmt: skip
     exported = store.export_workspace("a")
 
-    other = UserStore(tmp_path / "elsewhere.sqlite3")
+    other = new_store()
     other.import_workspace("a", exported)
     assert other.export_workspace("a") == exported
     other.import_workspace("a", exported)  # importing twice replaces, never duplicates
@@ -110,8 +144,17 @@ def test_delete_removes_everything_from_disk(store):
     marker = "MY-PRIVATE-ACCOMPLISHMENT-7731"
     store.add_message("a", "user", marker)
     store.add_entries("a", [BragEntry(original=marker, bullet=marker, competencies=("Delivery",))])
+    store.save_plan("a", Plan(level="Senior", focus="both", target="Staff", summary=marker, gaps=(), horizons=(),
+                              evidence=(), sources=(), markdown=marker))  # fmt: skip
     store.add_message("b", "user", "someone else")
     store.delete_workspace("a")
+    if store.path is None:  # PostgreSQL: no row of the workspace is left in any table
+        with psycopg.connect(store.backend.url) as db:  # type: ignore[attr-defined]
+            for table in ("messages", "brag_entries", "plans"):
+                assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE workspace = 'a'").fetchone()[0] == 0
+            assert db.execute("SELECT COUNT(*) FROM workspaces WHERE id = 'a'").fetchone()[0] == 0
+        assert store.messages("b") and store.export_workspace("a")["messages"] == []
+        return
     files = [p for p in store.path.parent.iterdir() if p.name.startswith(store.path.name)]
     assert files and all(marker.encode() not in p.read_bytes() for p in files)
     assert store.messages("b")  # the other workspace is untouched
