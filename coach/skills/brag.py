@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -183,7 +183,7 @@ def numbers(text: str) -> Counter[str]:
     return Counter(NUMBER.findall(text))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _phrase(phrase: str) -> re.Pattern[str]:
     """A phrase as a whole-word pattern, compiled once (hundreds of cues would churn the `re` module's cache)."""
     return re.compile(rf"(?<![\w'-]){re.escape(phrase)}(?![\w'-])", re.IGNORECASE)

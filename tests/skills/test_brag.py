@@ -159,7 +159,9 @@ def test_rewrite_leads_with_a_past_tense_verb_of_the_persons_words(original, bul
 
 
 def test_the_measured_result_leads():
-    bullet = rewrite("Rewrote the pricing engine in Rust. p99 went from 450ms to 38ms and we dropped 12 of 16 pods", RULES)
+    bullet = rewrite(
+        "Rewrote the pricing engine in Rust. p99 went from 450ms to 38ms and we dropped 12 of 16 pods", RULES
+    )
     assert bullet.startswith("Cut p99 from 450ms to 38ms by rewriting the pricing engine in Rust")
     assert rewrite("btw we're off the old reserved fleet, saving ~$12k/month on AWS", RULES) == (
         "Saved ~$12k/month on AWS by moving off the old reserved fleet"
@@ -168,7 +170,10 @@ def test_the_measured_result_leads():
 
 def test_the_verb_of_a_heading_words_the_items_under_it(ladder):
     entries = draft_entries("Things I shipped in Q3:\n* dark mode for the dashboard\n* CSV export for invoices", ladder)
-    assert [entry.bullet for entry in entries] == ["Shipped dark mode for the dashboard", "Shipped CSV export for invoices"]
+    assert [entry.bullet for entry in entries] == [
+        "Shipped dark mode for the dashboard",
+        "Shipped CSV export for invoices",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -410,8 +415,12 @@ def test_punching_up_an_entry_without_a_result_asks_for_it_and_its_reach(drafted
 
 
 def test_punching_up_an_entry_with_numbers_offers_the_result_first_in_the_persons_words(ladder):
-    entries = tuple(draft_entries("- Led the auth redesign across 3 teams, which cut login errors from 45% to 8%", ladder))
-    weak = entries[0].model_copy(update={"bullet": "Led the auth redesign across 3 teams, cutting login errors from 45% to 8%"})
+    entries = tuple(
+        draft_entries("- Led the auth redesign across 3 teams, which cut login errors from 45% to 8%", ladder)
+    )
+    weak = entries[0].model_copy(
+        update={"bullet": "Led the auth redesign across 3 teams, cutting login errors from 45% to 8%"}
+    )
     answer, _, _ = rework("strengthen", [0], (weak,), ladder)
     offered = answer.split("from your own words: ", 1)[1].splitlines()[0]
     assert offered.startswith("Cut login errors from 45% to 8% by leading the auth redesign")
