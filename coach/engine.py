@@ -228,6 +228,8 @@ class Coach:
             if pair is not None:
                 return self._compare_reply(text, self.compare(*pair), state, history)
             label = "question"
+        if label == "plan" and state.profile.level is None and self._answerable(text):
+            label = "question"  # no level to plan from, and the guides answer it: answer first, ask after
         if label == "plan":
             return ReplyStream.of(self._plan_reply(state))
         if label == "profile":
@@ -244,9 +246,13 @@ class Coach:
             return "question"  # work described, then a question about it ("... how should I quantify that?")
         if label == "profile" and asks(text):
             return "question"  # a self-description that also asks something: answer it (the profile is read too)
-        if label == "other" and is_supported(self.retriever.retrieve(text, k=3), ANSWERABLE_SIMILARITY):
+        if label == "other" and self._answerable(text):
             return "question"  # a question the guides answer closely ("what are dora metrics?") is not declined
         return label
+
+    def _answerable(self, text: str) -> bool:
+        """Whether a guide section is close in meaning to the message itself."""
+        return is_supported(self.retriever.retrieve(text, k=3), ANSWERABLE_SIMILARITY)
 
     def _roles_to_compare(self, roles: tuple[str, ...], state: Conversation) -> tuple[str, str] | None:
         """Two roles named; one role beside the last comparison ("and Principal?") or beside the person's level;
@@ -287,6 +293,8 @@ class Coach:
     ) -> ReplyStream:
         profile = state.profile
         asked = without_self_description(text, profile, self.ladder)
+        if asked != text and not is_supported(self.retriever.retrieve(asked, k=1)):
+            asked = text  # "my self-review as a junior is a list of tickets. what should it look like?" needs it all
         condensed = self._condensed(asked, history) if follow_up_of is not None else None
         question = asked if follow_up_of is None else condensed or with_topic(asked, follow_up_of, self.ladder)
         levels = (profile.level or "", profile.target or "")

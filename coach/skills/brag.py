@@ -511,7 +511,7 @@ def _keeping_numbers(step: Callable[..., str]) -> Callable[..., str]:
 
 
 def _tidy(text: str) -> str:
-    text = re.sub(r"\(\s*\)", " ", text)
+    text = re.sub(r"(?<!\w)\(\s*\)", " ", text)  # parentheses emptied by a removed word, not a call like "x()"
     text = re.sub(r"\s+([,.;:!?)])(?!\d)", r"\1", " ".join(text.split()))
     text = re.sub(r"([,;:])(?:\s*[,;:])+(?!\d)", r"\1", text)
     return re.sub(r"^[\s,;:–—-]+(?![\d$~])", "", text).rstrip(" ,;:-–—")
@@ -640,8 +640,9 @@ def _direction(text: str) -> str | None:
     return "down" if values[1] < values[0] else "up"
 
 
-def _change_verb(direction: str | None, rules: BragRules, either: str = "either") -> str:
-    return rules.verb_for_change[direction or either]
+def _change_verb(direction: str | None, rules: BragRules, fallback: str = "either") -> str:
+    """'Cut' for a measure that went down, 'Increased' for one that went up, 'Improved' when the numbers do not say."""
+    return rules.verb_for_change[direction or fallback]
 
 
 def _gerund_clause(action: str, rules: BragRules) -> str:
@@ -658,7 +659,7 @@ def _gerund_clause(action: str, rules: BragRules) -> str:
     return _lower_first(" ".join(words))
 
 
-def _change_statement(text: str, rules: BragRules, context: str = "") -> str | None:
+def _change_statement(text: str, rules: BragRules) -> str | None:
     """'checkout latency went from 800ms to 120ms after I added a cache' -> 'Cut checkout latency from 800ms to
     120ms by adding a cache'; 'on-call load down ~40%' -> 'Cut on-call load by ~40%'."""
     for direction, verbs in rules.change_verbs.items():
@@ -685,7 +686,7 @@ def _change_statement(text: str, rules: BragRules, context: str = "") -> str | N
             )
             if re.match(r"[~≈$]?\d", rest) and not re.match(rf"{MEASURE}\s*(?:to|{ARROW})", rest):
                 rest = f"by {rest}"
-            return f"{_change_verb(chosen, rules, 'either' if direction == 'either' else direction)} {_lower_first(what)} {rest}{context}"
+            return f"{_change_verb(chosen, rules, direction)} {_lower_first(what)} {rest}"
     multiple = re.match(
         r"^(?P<what>[^,;]+?)\s+(?:(?P<is>is|are|was|now)\s+)?(?P<n>[~≈]?\d[\d.,]*x)\b(?P<rest>.*)$", text
     )
@@ -756,9 +757,9 @@ def _artifact_verb(text: str, rules: BragRules) -> str:
     return best[1] if best else rules.fallback_verb
 
 
-def _is_thing(word: str, rest: str) -> bool:
+def _names_a_thing(after_gerund: str) -> bool:
     """'onboarding docs for ...', 'pairing sessions': a gerund naming a thing, not an action."""
-    return NOUN_AFTER_GERUND.match(rest) is not None
+    return NOUN_AFTER_GERUND.match(after_gerund) is not None
 
 
 def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subject: bool = False) -> str:
@@ -806,7 +807,7 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
     if first and is_work_verb(first, rules.verbs):
         if is_past_tense(first):
             return f"{_plain(first, rules)} {rest}".strip()
-        if is_gerund(first) and not _is_thing(first, rest):
+        if is_gerund(first) and not _names_a_thing(rest):
             return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
         if (subject or _is_bare_verb(first, rest)) and not is_participle(first):
             return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()

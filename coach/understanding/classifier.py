@@ -8,7 +8,7 @@ import hashlib
 import os
 import pickle
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -61,14 +61,18 @@ class TextClassifier:
     def __init__(
         self,
         name: str,
-        examples: Mapping[str, Sequence[str]],
+        examples: Mapping[str, Sequence[str]] | Callable[[], Mapping[str, Sequence[str]]],
         embeddings: Embeddings | None,
         cache_dir: Path | None = None,
         analyzer: Analyzer = "chars",
         regularisation: float = 8.0,
+        source: str | None = None,
     ) -> None:
+        """`examples` may be a function that makes them, with `source` the data they are made from: the cache is
+        then keyed by the source, and the examples are made only when the model must be fitted."""
         self.name = name
-        self.examples = examples
+        self._examples = examples
+        self._source = source
         self.embeddings = embeddings
         self.analyzer = analyzer
         self.regularisation = regularisation
@@ -77,8 +81,17 @@ class TextClassifier:
     def _features(self, text: str) -> list[str]:
         return char_ngrams(text) if self.analyzer == "chars" else words(text)
 
+    @property
+    def examples(self) -> Mapping[str, Sequence[str]]:
+        if callable(self._examples):
+            self._examples = self._examples()
+        return self._examples
+
     def _key(self) -> str:
-        digest = hashlib.sha256(repr(sorted((k, tuple(v)) for k, v in self.examples.items())).encode())
+        if self._source is not None:
+            digest = hashlib.sha256(self._source.encode())
+        else:
+            digest = hashlib.sha256(repr(sorted((k, tuple(v)) for k, v in self.examples.items())).encode())
         model = type(self.embeddings).__name__ if self.embeddings is not None else "none"
         digest.update(f"{model}{version('scikit-learn')}{self.regularisation}{self.analyzer}{CHAR_NGRAMS}".encode())
         return digest.hexdigest()[:16]

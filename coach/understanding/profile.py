@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from coach.knowledge.data import read_data
+from coach.knowledge.data import KNOWLEDGE_DIR, read_data
 from coach.knowledge.ladder import Ladder, Mention
 from coach.records import FOCUS_VALUES, Focus, Profile
 from coach.text import normalize, sentences
@@ -255,9 +255,17 @@ class ProfileReader:
         from coach.understanding.classifier import TextClassifier
 
         self.ladder = ladder
-        items = items if items is not None else read_data("profiles.yaml")["profiles"]
-        self.roles = TextClassifier("profile-roles", role_examples(items, ladder), None, cache_dir, "words", ROLE_C)
-        self.years = TextClassifier("profile-years", year_examples(items), None, cache_dir, "words", ROLE_C)
+        # The examples are made only when the models are fitted: a warm start loads the fitted weights by a key of
+        # the labelled data itself (making the features of 750 messages costs a second of a cold start).
+        data = repr(items) if items is not None else (KNOWLEDGE_DIR / "profiles.yaml").read_text(encoding="utf-8")
+        # The key holds the feature code too, so a change in how features are made fits the models again.
+        code = mention_features.__code__
+        source = f"{code.co_code.hex()}{code.co_consts!r}\n{data}"
+        labelled = (lambda: items) if items is not None else (lambda: read_data("profiles.yaml")["profiles"])
+        self.roles = TextClassifier("profile-roles", lambda: role_examples(labelled(), ladder), None, cache_dir,
+                                    "words", ROLE_C, source=source)  # fmt: skip
+        self.years = TextClassifier("profile-years", lambda: year_examples(labelled()), None, cache_dir, "words",
+                                    ROLE_C, source=source)  # fmt: skip
 
     def read(self, text: str, known: str | None = None) -> Profile:
         """Everything the text says about the speaker's career; fields it does not say stay None. With a level

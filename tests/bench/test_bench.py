@@ -34,10 +34,15 @@ def test_tiny_benchmark_produces_every_figure(tmp_path, embeddings, shared_data_
     assert result["quality"]["project_hybrid"]["recall@5"] == 1.0
     assert set(result["latency"]) == {
         "project_ask_offline",
+        "project_chat_turn",
         "project_retrieval",
         "langchain_retrieval",
         "embedding_one_query",
     }
+    facts = result["context_facts"]
+    assert set(facts) == {"project_model_context", "langchain_top5_chunks", "langchain_top10_chunks"}
+    for row in facts.values():
+        assert row["facts"] >= 300 and 0 <= row["questions_complete"] <= 1 and 0 <= row["fact_recall"] <= 1
     assert all(row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"] for row in result["latency"].values())
     assert result["index"]["chunks"] == 3 and result["index"]["one_file_change_embedded"] == 1
     assert result["baseline_chunks"] == 3
@@ -57,6 +62,7 @@ def test_tiny_benchmark_produces_every_figure(tmp_path, embeddings, shared_data_
         assert row["build_over_embedding_floor"] >= 1  # a build costs at least its time inside the model
     report = format_report(result)
     assert "langchain_baseline" in report and "app to first render" in report and "    3x" in report
+    assert "Facts in the model's context" in report and "project_chat_turn" in report
 
 
 def test_bench_command_writes_json_and_a_results_file(cli_env, shared_data_dir):
