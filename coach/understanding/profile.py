@@ -7,6 +7,7 @@ labelled self-descriptions. Unknown stays None.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -259,8 +260,7 @@ class ProfileReader:
         # the labelled data itself (making the features of 750 messages costs a second of a cold start).
         data = repr(items) if items is not None else (KNOWLEDGE_DIR / "profiles.yaml").read_text(encoding="utf-8")
         # The key holds the feature code too, so a change in how features are made fits the models again.
-        code = mention_features.__code__
-        source = f"{code.co_code.hex()}{code.co_consts!r}\n{data}"
+        source = f"{inspect.getsource(mention_features)}\n{data}"
         labelled = (lambda: items) if items is not None else (lambda: read_data("profiles.yaml")["profiles"])
         self.roles = TextClassifier("profile-roles", lambda: role_examples(labelled(), ladder), None, cache_dir,
                                     "words", ROLE_C, source=source)  # fmt: skip
