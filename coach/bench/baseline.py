@@ -17,7 +17,8 @@ HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.MULTILINE)
 class LangChainBaseline:
     """What a tutorial builds: whole files split 1000/200, embedded into Chroma, top-k similarity search."""
 
-    def __init__(self, files: Sequence[Path], embeddings: Embeddings, directory: Path) -> None:
+    def __init__(self, files: Sequence[tuple[Path, Path]], embeddings: Embeddings, directory: Path) -> None:
+        """`files` are (knowledge folder, markdown file) pairs, so chunks are cited as the project cites them."""
         from langchain_chroma import Chroma
         from langchain_core.documents import Document
         from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -25,9 +26,9 @@ class LangChainBaseline:
         splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
         self.headings: dict[str, list[tuple[int, str]]] = {}
         documents = []
-        for file in files:
+        for folder, file in files:
             text = file.read_text(encoding="utf-8")
-            path = display_path(file)
+            path = display_path(file, folder)
             self.headings[path] = [(match.start(), match.group(1)) for match in HEADING.finditer(text)]
             documents.append(Document(page_content=text, metadata={"path": path}))
         self.chunks = splitter.split_documents(documents)

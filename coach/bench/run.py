@@ -20,7 +20,7 @@ from coach.bench.evaluation import LabelledQuestion, context_facts, load_facts, 
 from coach.bench.measure import TimedEmbeddings, timings_ms
 from coach.bench.processes import cold_app, cold_cli
 from coach.bench.scale import measure_scale
-from coach.knowledge.corpus import markdown_files
+from coach.knowledge.corpus import folder_files
 from coach.knowledge.data import KNOWLEDGE_DIR
 from coach.records import Profile
 from coach.retrieval.index import KnowledgeIndex, Progress
@@ -115,7 +115,7 @@ def run_bench(
     uploads = data_dir / "uploads"
     index, index_figures = _measure_index(data_dir / "index", [*knowledge_dirs, uploads], uploads, embeddings, progress)
     progress(1, steps, "benchmark")
-    baseline = LangChainBaseline(markdown_files(knowledge_dirs), embeddings, workdir / "langchain")
+    baseline = LangChainBaseline(folder_files(knowledge_dirs), embeddings, workdir / "langchain")
     progress(2, steps, "benchmark")
 
     hybrid = build_retriever(index)

@@ -190,11 +190,7 @@ def chunk_document(document: Document, ladder: Ladder | None = None) -> list[Chu
     return chunks
 
 
-def markdown_files(directories: Iterable[Path]) -> list[Path]:
-    return [path for _, path in _folder_files(directories)]
-
-
-def _folder_files(directories: Iterable[Path]) -> list[tuple[Path, Path]]:
+def folder_files(directories: Iterable[Path]) -> list[tuple[Path, Path]]:
     """(folder, markdown file) for every corpus file of the folders."""
     files: list[tuple[Path, Path]] = []
     for directory in directories:
@@ -222,7 +218,7 @@ def load_corpus(directories: Iterable[Path]) -> tuple[list[Document], list[str]]
     """Every readable document, and one message per file that was skipped (never raises for one bad file)."""
     documents: list[Document] = []
     problems: list[str] = []
-    for folder, path in _folder_files(directories):
+    for folder, path in folder_files(directories):
         try:
             documents.append(read_document(path, folder))
         except CorpusError as error:

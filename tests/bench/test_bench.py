@@ -19,7 +19,7 @@ def test_tiny_benchmark_produces_every_figure(tmp_path, embeddings, shared_data_
     (corpus / "mentoring.md").write_text(DOC.format(t="Mentoring", s="Pairing with juniors", b="Pair twice a week."))
     (corpus / "incidents.md").write_text(DOC.format(t="Incidents", s="Running an outage call", b="Name a lead."))
     (corpus / "packets.md").write_text(DOC.format(t="Packets", s="Writing the packet", b="Link evidence."))
-    path = f"{corpus.resolve().as_posix()}"
+    path = "tiny"  # a knowledge folder outside the project is cited as <folder name>/<file>
     questions = [
         LabelledQuestion("how often should I pair with a junior?", f"{path}/mentoring.md", "Pairing with juniors"),
         LabelledQuestion("who leads an outage call?", f"{path}/incidents.md", "Running an outage call"),
