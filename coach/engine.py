@@ -50,11 +50,12 @@ if TYPE_CHECKING:
     from coach.generation.writer import LlmWriter
 
 MAX_MESSAGE_CHARS = 20_000
-# What a configured model reads for a question: up to ten sections within about 3,000 tokens. Measured on the
-# held-out questions' must-have facts: the top 5 sections hold 0.92 of them, the top 8 0.95, the top 10 0.95
-# (9,400 characters on average, 11,000 at most); the tutorial pipeline's top 5 chunks hold 0.71.
+# What a configured model reads for a question: the best sections within 7,500 characters (about 2,000 tokens, at
+# least five sections), so that a small local model with a 4,096-token context still has room for its instructions
+# and answer. Measured on the held-out questions' must-have facts: this budget holds 0.93 of them; 12,000 characters
+# (ten sections) would hold 0.95; the tutorial pipeline's top 5 chunks hold 0.71.
 MODEL_SECTIONS = 10
-MODEL_CONTEXT_CHARS = 12_000
+MODEL_CONTEXT_CHARS = 7_500
 # A message declined as off-topic is answered instead when a guide section is this close to it in meaning: measured
 # on the intent sets and training examples, declined messages (off-topic, abuse, prompt requests) reach at most 0.45.
 ANSWERABLE_SIMILARITY = 0.5
