@@ -17,11 +17,9 @@ from coach.knowledge.ladder import Ladder, Mention
 from coach.records import FOCUS_VALUES, Focus, Profile
 from coach.text import normalize, sentences
 
-SHORT_ANSWER_WORDS = 12
 QUESTION_WORD = re.compile(
     r"^(?:what|what's|whats|how|how's|hows|why|when|where|who|which|should|can|could|would|is|are|do|does|did|will)\b"
 )
-GREETING = re.compile(r"^(?:hey|hi|hello|yo|ok|okay|so|well|hmm|thanks|thank you)\W*$")
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
