@@ -38,6 +38,7 @@ from coach.text_verbs import (
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MAX_ENTRY_CHARS = 600
+INTRO_WORDS = 12  # a longer line that reads as no work is still the person's words: an entry, not an intro
 FIRST_WORD = re.compile(r"[A-Za-z][\w'/-]*")
 # "Alex Kim  10:42 AM": who posted a Slack message and when; never part of an entry.
 SLACK_HEADER = re.compile(r"^\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s+\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s*$")
@@ -476,7 +477,8 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
             line.heading
             or re.search(r":\s*$", line.text) is not None
             or (line.children and _is_label(line, rules))
-            or (not line.marked and not _reads_as_work(line.text, rules) and (following is not None or _aside(line.text, rules)))
+            or (not line.marked and not _reads_as_work(line.text, rules) and len(line.text.split()) <= INTRO_WORDS
+                and (following is not None or _aside(line.text, rules)))
             or (not line.marked and _introduces(line.text, rules))
             or (not line.marked and following is not None and following.marked and len(line.text.split()) <= 5
                 and not result_numbers(line.text))

@@ -84,6 +84,16 @@ def test_intro_lines_headings_and_headers_are_not_entries(paste, entries):
     assert split_entries(paste) == entries
 
 
+def test_a_long_line_between_items_is_kept_though_it_reads_as_no_work():
+    """Only a short line introduces a list; a sentence of the person's is theirs to keep, whatever it says."""
+    sentence = "Our director asked the team to write down every one of these for the review cycle this spring."
+    assert split_entries(f"- shipped dark mode\n{sentence}\n- fixed the login bug") == [
+        "shipped dark mode",
+        sentence,
+        "fixed the login bug",
+    ]
+
+
 def test_digits_in_intro_lines_belong_to_no_entry(ladder):
     entries = draft_entries("Q3 wins (top 5):\n- shipped dark mode\n- fixed the login bug", ladder)
     assert all(not numbers(entry.original) and not numbers(entry.bullet) for entry in entries)
