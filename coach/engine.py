@@ -50,12 +50,9 @@ if TYPE_CHECKING:
     from coach.generation.writer import LlmWriter
 
 MAX_MESSAGE_CHARS = 20_000
-# What a configured model reads for a question: the best sections within 7,500 characters (about 2,000 tokens, at
-# least five sections), so that a small local model with a 4,096-token context still has room for its instructions
-# and answer. Measured on the held-out questions' must-have facts: this budget holds 0.93 of them; 12,000 characters
-# (ten sections) would hold 0.95; the tutorial pipeline's top 5 chunks hold 0.71.
+# What a configured model reads for a question: the best of these sections within its writer's budget of characters
+# (`Settings.llm_context_chars`, at least five sections). `coach bench` measures the must-have facts each budget holds.
 MODEL_SECTIONS = 10
-MODEL_CONTEXT_CHARS = 7_500
 # A message declined as off-topic is answered instead when a guide section is this close to it in meaning: measured
 # on the intent sets and training examples, declined messages (off-topic, abuse, prompt requests) reach at most 0.45.
 ANSWERABLE_SIMILARITY = 0.5
@@ -326,7 +323,7 @@ class Coach:
             return ReplyStream.of(offline())
         # The model reads the best sections up to its budget, whatever an offline answer would show; the person is
         # shown the ones its answer cites (`cited_only`).
-        sources = tuple(to_source(item) for item in within_budget(retrieved, MODEL_CONTEXT_CHARS))
+        sources = tuple(to_source(item) for item in within_budget(retrieved, writer.context_chars))
         model_reply = Reply(answer="", intent="question", profile=profile, sources=sources, follow_up=follow_up,
                             state=after)  # fmt: skip
         return self._written(text, model_reply, offline, history)
@@ -496,7 +493,7 @@ def build_writer(settings: Settings) -> LlmWriter | None:
     from coach.generation.writer import LlmWriter
 
     model = load_chat_model(settings)
-    return None if model is None else LlmWriter(model, settings.llm, settings.llm_timeout)
+    return None if model is None else LlmWriter(model, settings.llm, settings.llm_timeout, settings.llm_context_chars)
 
 
 def build_coach(

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     llm: str = OFFLINE
     llm_base_url: str | None = None
     llm_timeout: float = Field(default=30.0, gt=0)
+    # How many characters of guide sections the model reads per question (at least five sections, up to ten). A
+    # hosted model has room for the default; a small local one (4,096 tokens) wants about 7,500.
+    llm_context_chars: int = Field(default=12_000, ge=1_000)
     # A team deployment: people's data in PostgreSQL and the index on a Chroma server, shared by every app replica.
     # Unset, both are embedded under the data directory (one app process).
     database_url: str | None = None

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from coach.bench.processes import free_port, wait_for_health  # the benchmark starts servers the same way
+from coach.bench.run import SMALL_MODEL_CONTEXT_CHARS
 
 __all__ = ["FaultServer", "LlamaServer", "free_port", "smollm2_path", "wait_for_health"]
 
@@ -28,6 +29,9 @@ def smollm2_path() -> Path:
 
 class LlamaServer:
     """`python -m llama_cpp.server` on a free loopback port, started and stopped by the test."""
+
+    # Its 4,096-token window holds the instructions, the answer and this many characters of guide sections.
+    context_chars = SMALL_MODEL_CONTEXT_CHARS
 
     def __init__(self) -> None:
         self.port = free_port()

@@ -23,7 +23,7 @@ def format_report(result: dict[str, Any]) -> str:
     )
     for name, row in facts.items():
         lines.append(
-            f"  {name:<24} facts found {row['fact_recall']:.3f}, questions with every fact {row['questions_complete']:.3f}"
+            f"  {name:<28} facts found {row['fact_recall']:.3f}, questions with every fact {row['questions_complete']:.3f}"
         )
 
     floor = result["latency_over_embedding_floor"]

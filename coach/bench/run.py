@@ -25,6 +25,9 @@ from coach.knowledge.data import KNOWLEDGE_DIR
 from coach.records import Profile
 from coach.retrieval.index import KnowledgeIndex, Progress
 
+# The context budget of a small local model with a 4,096-token window (as in the tests' llama.cpp server).
+SMALL_MODEL_CONTEXT_CHARS = 7_500
+
 _NOTE = "---\ntitle: Benchmark note\n---\n# Benchmark note\n\n## A note\nWritten by the benchmark. {}\n"
 
 
@@ -129,17 +132,21 @@ def run_bench(
         "langchain_baseline": score_retriever("langchain_baseline", baseline.rank, questions).as_dict(),
         "bm25_only": score_retriever("bm25_only", rank_with(bm25), questions).as_dict(),
     }
-    # What a configured model reads for each held-out question: our sections within the model's budget, against the
-    # tutorial's top five chunks of 1000 characters, and its top ten (about the same number of characters as ours).
-    from coach.engine import MODEL_CONTEXT_CHARS, MODEL_SECTIONS
+    # What a configured model reads for each held-out question: our sections within the default budget and within a
+    # small local model's, against the tutorial's top five chunks of 1000 characters, and its top ten.
+    from coach.engine import MODEL_SECTIONS
     from coach.retrieval.search import within_budget
+    from coach.settings import Settings
+
+    def ours(chars: int) -> Callable[[str], list[str]]:
+        return lambda q: [i.chunk.text for i in within_budget(hybrid.retrieve(q, k=MODEL_SECTIONS), chars)]
 
     fact_questions = load_facts()
     context = {
         "project_model_context": context_facts(
-            lambda q: [i.chunk.text for i in within_budget(hybrid.retrieve(q, k=MODEL_SECTIONS), MODEL_CONTEXT_CHARS)],
-            fact_questions,
+            ours(Settings.model_fields["llm_context_chars"].default), fact_questions
         ),
+        "project_small_model_context": context_facts(ours(SMALL_MODEL_CONTEXT_CHARS), fact_questions),
         "langchain_top5_chunks": context_facts(
             lambda q: [d.page_content for d in baseline.store.similarity_search(q, k=5)], fact_questions
         ),

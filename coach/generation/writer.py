@@ -209,10 +209,11 @@ def parse_json(text: str) -> Any:
 class LlmWriter:
     """Writes answers, brag bullets and plans with the chat model; the caller supplies the offline result."""
 
-    def __init__(self, model: Any, model_label: str, timeout: float = 30.0) -> None:
+    def __init__(self, model: Any, model_label: str, timeout: float = 30.0, context_chars: int = 12_000) -> None:
         self.model = model
         self.model_label = model_label
         self.timeout = timeout
+        self.context_chars = context_chars  # the budget of guide text it reads per question (`within_budget`)
 
     def notice(self, error: BaseException) -> str:
         # Only the kind of failure is logged: the messages carry the user's text.

@@ -40,7 +40,12 @@ def test_tiny_benchmark_produces_every_figure(tmp_path, embeddings, shared_data_
         "embedding_one_query",
     }
     facts = result["context_facts"]
-    assert set(facts) == {"project_model_context", "langchain_top5_chunks", "langchain_top10_chunks"}
+    assert set(facts) == {
+        "project_model_context",
+        "project_small_model_context",
+        "langchain_top5_chunks",
+        "langchain_top10_chunks",
+    }
     for row in facts.values():
         assert row["facts"] >= 300 and 0 <= row["questions_complete"] <= 1 and 0 <= row["fact_recall"] <= 1
     assert all(row["p50_ms"] > 0 and row["p95_ms"] >= row["p50_ms"] for row in result["latency"].values())

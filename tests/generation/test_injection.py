@@ -169,7 +169,8 @@ def llama():
 
 @pytest.mark.slow
 def test_redteam_through_the_real_model(llama, real_index, embeddings, tmp_path):
-    writer = build_writer(Settings(llm="openai:smollm2", llm_base_url=llama.base_url))
+    writer = build_writer(Settings(llm="openai:smollm2", llm_base_url=llama.base_url,
+                                   llm_context_chars=LlamaServer.context_chars))  # fmt: skip
     coach = build_coach(real_index, writer, UserStore(tmp_path / "u"))
     outcomes = run_redteam(coach, embeddings, max_tokens=200)
     report = summary(outcomes)

@@ -35,12 +35,14 @@ def faults():
 
 
 def coach_for(real_index, base_url: str, timeout: float = 30):
-    settings = Settings(llm="openai:smollm2", llm_base_url=base_url, llm_timeout=timeout)
+    settings = Settings(llm="openai:smollm2", llm_base_url=base_url, llm_timeout=timeout,
+                        llm_context_chars=LlamaServer.context_chars)  # fmt: skip
     return build_coach(real_index, build_writer(settings))
 
 
 def llm_env(cli_env: dict[str, str], base_url: str) -> dict[str, str]:
-    return {**cli_env, "COACH_LLM": "openai:smollm2", "COACH_LLM_BASE_URL": base_url}
+    return {**cli_env, "COACH_LLM": "openai:smollm2", "COACH_LLM_BASE_URL": base_url,
+            "COACH_LLM_CONTEXT_CHARS": str(LlamaServer.context_chars)}  # fmt: skip
 
 
 def test_cli_answer_through_the_real_server(llama, cli_env, engine):

@@ -306,3 +306,14 @@ def test_the_model_reads_more_sections_than_the_answer_shows(engine):
     prompt = "\n".join(str(message.content) for message in ASKED[-1])
     assert prompt.count("<source ") >= 5
     assert reply.answer == "Keep it weekly [1]." and len(reply.sources) == 1
+
+
+def test_the_model_reads_sections_within_its_writers_budget(engine):
+    """A small local model's budget gives it the five best sections; the default gives it more, up to ten."""
+    question = "How do I get from senior to staff?"
+    counts = {}
+    for chars in (1_000, 12_000, 100_000):
+        writer = LlmWriter(Recording(messages=iter([])), "openai:test", context_chars=chars)
+        engine.using(writer).reply(question, PROFILE)
+        counts[chars] = "\n".join(str(message.content) for message in ASKED[-1]).count("<source ")
+    assert counts[1_000] == 5 and counts[1_000] < counts[12_000] <= counts[100_000] == 10
