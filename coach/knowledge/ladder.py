@@ -124,6 +124,27 @@ class Ladder:
             patterns.append((names, code_pattern, company.bare_codes, codes))
         return tuple(patterns)
 
+    @cached_property
+    def _title_words(self) -> frozenset[str]:
+        """The words of level titles long enough to tell a misspelling of them from another word."""
+        return frozenset(word for alias in self.titles for word in alias.split() if len(word) >= 5 and word.isalpha())
+
+    def spelled(self, text: str) -> str:
+        """A lower-case text with its misspelt title words put right ("senoir" -> "senior", "staf" -> "staff"): a
+        word that is neither English nor an alias, one edit (a swap of two letters counts as one) from a title word."""
+        from rapidfuzz.distance import OSA
+
+        from coach.text_verbs import is_known_word
+
+        def fixed(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word in self._title_words or word in self.titles or is_known_word(word):
+                return word
+            near = [title for title in self._title_words if OSA.distance(word, title, score_cutoff=1) <= 1]
+            return near[0] if len(near) == 1 else word
+
+        return re.sub(r"(?<![\w-])[a-z]{4,}(?![\w-])", fixed, text)
+
     def mentions(self, text: str, context: str | None = None) -> list[Mention]:
         """Every level a lower-case text names, by company code or by title, leftmost first, overlaps removed
         ("senior staff" is one level, not two). A company named anywhere in the context (the whole message)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -29,8 +30,8 @@ WORD_NUMBERS = {
 
 # Coding that is denied: "barely touch code", "no more coding", "don't code at all".
 NO_CODING = re.compile(
-    r"\b(?:no more|don'?t|do not|doesn'?t|barely|never|zero|rarely|hardly|no longer|not)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:cod(?:e|ing)|programming|hands[- ]on)\b"
+    r"\b(?:no more|don'?t|do not|doesn'?t|haven'?t|barely|never|zero|rarely|hardly|no longer|not|very little|"
+    r"almost no|no real|no)\s+(?:[\w-]+\s+){0,2}?(?:cod(?:e|ing)|programming|hands[- ]on|ic work|feature work)\b"
 )
 MANAGES_PEOPLE = re.compile(
     r"\b(?:i|we)\s+(?:manage|run|supervise|have)\s+(?:a team of\s+)?(\d+|[a-z]+(?: [a-z]+)?)\s+"
@@ -45,7 +46,7 @@ LEADS_TEAM = re.compile(r"\bi\s+(?:lead|run)\s+(?:a|the|my)?\s*team\s+of\s+(?:\d
 # then says whether they are the speaker's experience ("10 yoe") or something else ("staff for 4 years").
 YEARS = re.compile(
     r"\b(?P<number>\d{1,2}(?:\.\d)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
-    r"(?:\s*\+|ish|\s*-\s*ish)?\s*(?P<unit>years?|yrs?|yoe|decades?)\b(?! (?:ago|from now|time))"
+    r"(?:\s*\+|ish|\s*-\s*ish)?\s*(?P<unit>years?|yrs?|yoe|decades?|y(?=\s+exp))\b(?! (?:ago|from now|time))"
     r"|\b(?:years|yoe|yrs)\s*(?:of experience)?\s*[:=]\s*(?P<after>\d{1,2})\b"
 )
 BOTH = re.compile(
@@ -54,18 +55,32 @@ BOTH = re.compile(
     r"hands[- ]on (?:tech )?lead|player[- ]coach|[2-7]0 ?/ ?[2-7]0)\b"
 )
 CODING = re.compile(
-    r"\b(?:cod(?:e|ing|er)|hands[- ]on|programming|heads?[- ]down|ic work|implementation|implementing|"
+    r"\b(?:cod(?:e|es|ing|er)|hands[- ]on|programming|heads?[- ]down|ic work|implementation|implementing|"
     r"writing software|(?:building|shipping|ship) (?:\w+ )?features|individual contributor work|technical work|"
-    r"engineering work|developing|development|fixing bugs|bug (?:tickets|fixes|fixing)|tickets all day|pure ic)\b"
+    r"engineering work|developing|development|fix(?:es|ing)? (?:\w+ )?bugs|bug (?:tickets|fixes|fixing)|tickets all day|"
+    r"pick(?:ing)? up tickets|writ(?:e|ing) (?:\w+ )?tests?|pure ic)\b"
 )
+# What leading work is; a title, a team or its size alone ("EM of 6", "I manage 9 engineers") says no focus.
 LEADING = re.compile(
-    r"\b(?:leading|lead (?:the|a|my|our) team|leadership|manag(?:e|ing|ement)|mentor(?:ing)?|people|meetings|coordinat(?:e|ing)|"
-    r"running the team|hiring|one-on-ones|1:1s|planning|strategy|direct reports|design reviews|reviewing)\b"
+    r"\b(?:leading|leadership|management work|managing people|people (?:stuff|work|management|things)|mentoring|"
+    r"meetings|coordinat(?:e|ing)|running the team|hiring|one-on-ones|1:1s|planning|strategy|direct reports|"
+    r"design (?:reviews|discussions)|reviewing|alignment|rfcs|(?:technical|setting|set) direction|unblocking|"
+    r"advis(?:e|ing))\b"
 )
+# A clause that is not about how the speaker spends their time now: a wish, a taste, a maybe, the past, someone else.
+NOT_NOW = re.compile(
+    r"\b(?:want|wants|wanted|wanna|would|could|should|if|hoping|hope|itching|aspir\w*|someday|eventually|thinking|"
+    r"considering|not sure|planning to|trying to|looking to|interested|interest|dream\w*|love|loves|hate|hates|"
+    r"enjoy|enjoys|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
+    r"(?:my|our|the|his|her) (?:mentor|manager|skip|wife|husband|friend|brother|sister|boss|director|principal|lead|"
+    r"em|cto|vp)|he|she|he's|she's|don'?t manage|not a (?:manager|lead|people manager)|never been)\b"
+)
+CLAUSE = re.compile(r",|;|:\s|\s[-–—]+\s|\sbut\s|\sand\s")
 MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|most of (?:my|the) (?:time|day|week))"
 PERCENT = re.compile(
-    r"(\d{1,3})\s*%\s*(?:of (?:my|the) time\s+)?(?:on\s+)?(coding|code|leading|leadership|managing)|"
-    r"\b(coding|code|leading|leadership|managing)\s+(?:[\w-]+\s+){0,2}?(\d{1,3})\s*%"
+    r"(\d{1,3})\s*%\s*(?:of (?:my|the) (?:time|week|day)\s+)?(?:is\s+|on\s+)?(?:[\w-]+\s+)?"
+    r"(coding|code|leading|leadership|managing|people|meetings)|"
+    r"\b(coding|codes?|leading|leadership|managing)\s+(?:[\w-]+\s+){0,2}?(\d{1,3})\s*%"
 )
 TRACK_WORDS = {
     "manager": re.compile(r"\b(?:management|manager|people) track\b|\bgo into management\b"),
@@ -94,7 +109,7 @@ def read_focus(text: str) -> Focus | None:
     percent = PERCENT.search(text)
     if percent:
         share = int(percent.group(1) or percent.group(4))
-        kind: Focus = "coding" if (percent.group(2) or percent.group(3)) in ("coding", "code") else "leading"
+        kind: Focus = "coding" if (percent.group(2) or percent.group(3)) in ("coding", "code", "codes") else "leading"
         if 25 <= share <= 75:  # "70% coding, 30% leading" is a split of both; 80/20 is mostly one
             return "both"
         other: Focus = "leading" if kind == "coding" else "coding"
@@ -176,7 +191,7 @@ def role_examples(items: Iterable[Mapping[str, object]], ladder: Ladder) -> dict
     mention of the labelled level is the speaker's, of the target their goal, any other level someone else's."""
     examples: dict[str, list[str]] = {role: [] for role in ROLES}
     for item in items:
-        text = normalize(str(item["text"]))
+        text = ladder.spelled(normalize(str(item["text"])))
         mentions = _mentions(text, ladder)
         for position, mention in enumerate(mentions):
             role = {item.get("level"): "self", item.get("target"): "target"}.get(mention.level, "other")
@@ -189,17 +204,19 @@ def _focus(text: str) -> Focus | None:
     question ("ok and if i'm mostly coding?")."""
     focus = read_focus(_statements(text))
     if focus is None:
-        focus = read_focus(". ".join(c for c in re.split(r"[.?!;,]", text) if re.search(r"\b(?:i'?m|im|i am)\b", c)))
+        clauses = re.split(r"[.?!;,]", text)
+        about_me = [c for c in clauses if re.search(r"\b(?:i'?m|im|i am)\b", c) and not NOT_NOW.search(c)]
+        focus = read_focus(". ".join(about_me))
     return focus
 
 
 def _statements(text: str) -> str:
     """What a message states rather than asks: its statements, and the clauses before the asking one in a question
     ("senior backend dev here, mostly coding - what would it take to make staff?")."""
-    kept = []
+    kept: list[str] = []
     for part, is_question in _sentences(text):
-        clauses = [clause for clause in re.split(r",|;|\s[-–—]+\s", part) if clause.strip()]
-        kept.extend(clauses[:-1] if is_question else clauses)
+        clauses = [clause for clause in CLAUSE.split(part) if clause and clause.strip()]
+        kept.extend(clause for clause in (clauses[:-1] if is_question else clauses) if not NOT_NOW.search(clause))
     return ". ".join(clause.strip() for clause in kept)
 
 
@@ -257,8 +274,10 @@ class ProfileReader:
         # The examples are made only when the models are fitted: a warm start loads the fitted weights by a key of
         # the labelled data itself (making the features of 750 messages costs a second of a cold start).
         data = repr(items) if items is not None else (KNOWLEDGE_DIR / "profiles.yaml").read_text(encoding="utf-8")
-        # The key holds the feature code too, so a change in how features are made fits the models again.
-        source = f"{inspect.getsource(mention_features)}\n{data}"
+        # The key holds this module's and the ladder's code and the level aliases too, so a change in how mentions
+        # or features are made fits the models again.
+        code = "".join(inspect.getsource(module) for module in (sys.modules[__name__], sys.modules[Ladder.__module__]))
+        source = f"{code}\n{(KNOWLEDGE_DIR / 'aliases.yaml').read_text(encoding='utf-8')}\n{data}"
         labelled = (lambda: items) if items is not None else (lambda: read_data("profiles.yaml")["profiles"])
         self.roles = TextClassifier("profile-roles", lambda: role_examples(labelled(), ladder), None, cache_dir,
                                     "words", ROLE_C, source=source)  # fmt: skip
@@ -269,7 +288,7 @@ class ProfileReader:
         """Everything the text says about the speaker's career; fields it does not say stay None. With a level
         already `known` from earlier turns, a level named in passing ("and director?", "evidence for L7") does not
         replace it: only a confident statement does (CHANGE_THRESHOLD)."""
-        text = normalize(text)
+        text = self.ladder.spelled(normalize(text))
         if not text:
             return Profile()
         mentions = _mentions(text, self.ladder)

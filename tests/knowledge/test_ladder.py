@@ -90,3 +90,17 @@ def test_alias_to_unknown_level_is_rejected(raw):
     alias_data["companies"][0]["levels"]["L10"] = "Grand Wizard"
     with pytest.raises(LadderError, match="unknown levels Grand Wizard"):
         parse_ladder(ladder_data, alias_data)
+
+
+@pytest.mark.parametrize(
+    "text, spelled",
+    [
+        ("im a senoir eng, trying to get to staf", "im a senior eng, trying to get to staff"),
+        ("junoir dev", "junior dev"),
+        ("a principle engineer", "a principle engineer"),  # English words stay as they are
+        ("my manger and the stats team", "my manger and the stats team"),
+        ("kafka and priya", "kafka and priya"),  # names near no title word
+    ],
+)
+def test_misspelt_title_words_are_put_right_and_nothing_else(ladder, text, spelled):
+    assert ladder.spelled(text) == spelled

@@ -22,8 +22,9 @@ CASES = [
     ("sr. engineer, 7 years, mostly hands-on", "Senior", "coding", None, 7.0),
     ("I'm a tech lead", "Lead", None, None, None),
     ("new grad here", "Junior", None, None, None),
-    ("I manage 6 engineers", "Engineering Manager", "leading", None, None),
-    ("I manage three teams", "Senior Engineering Manager", "leading", None, None),
+    # A title or a team alone says no focus (the labelled data's convention): the coach asks.
+    ("I manage 6 engineers", "Engineering Manager", None, None, None),
+    ("I manage three teams", "Senior Engineering Manager", None, None, None),
     ("Senior", "Senior", None, None, None),
     ("coding", None, "coding", None, None),
     ("both", None, "both", None, None),
@@ -51,7 +52,7 @@ CASES = [
     ("I'm a senior dev, 10% coding", "Senior", "leading", None, None),
     ("I want to become a principal engineer", None, None, "Principal", None),
     ("My manager is a director and I'm a senior engineer", "Senior", None, None, None),
-    ("I lead a team of 5 engineers", "Lead", "leading", None, None),
+    ("I lead a team of 5 engineers", "Lead", None, None, None),
     ("I'm a lead developer, split between coding and leading", "Lead", "both", None, None),
     ("I'm a software engineer II, mostly building features", "Mid", "coding", None, None),
     ("Senior Staff at Google, 15 years", "Senior Staff", None, None, 15.0),
@@ -68,6 +69,18 @@ CASES = [
     ("I'm an M1 at Meta", "Engineering Manager", None, None, None),
     ("I'm a senior engineering manager at Meta (M2)", "Senior Engineering Manager", None, None, None),
     ("I’m an E5 at Meta, mostly coding", "Senior", "coding", None, None),
+    # Misspelt titles; focus from how they spend their time now, not from a wish, a taste or someone else.
+    ("im a seniour enginer, tryin to get to staf", "Senior", None, "Staff", None),
+    ("a fresher, six months into my first job", "Junior", None, None, None),
+    ("EM, I havent written code in months", "Engineering Manager", "leading", None, None),
+    ("senior dev. my old manager wanted me to go into management", "Senior", None, None, None),
+    (
+        "tech lead, I'm in design discussions most of the day and want to get back to coding",
+        "Lead",
+        "leading",
+        None,
+        None,
+    ),
 ]
 
 
