@@ -33,6 +33,7 @@ from coach.text_verbs import (
     past_tense,
     reports_work_done,
     strip_lead_in,
+    verb_forms,
     verb_lemmas,
 )
 
@@ -40,8 +41,19 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MAX_ENTRY_CHARS = 600
 INTRO_WORDS = 12  # a longer line that reads as no work is still the person's words: an entry, not an intro
 FIRST_WORD = re.compile(r"[A-Za-z][\w'/-]*")
-# "Alex Kim  10:42 AM": who posted a Slack message and when; never part of an entry.
-SLACK_HEADER = re.compile(r"^\s*[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s+\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?\s*$")
+# "Alex Kim  10:42 AM", "alex.kim — Today at 9:14", "[10:42] Priya:": who posted a Slack message and when; never
+# part of an entry.
+_CLOCK = r"\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?"
+# A display name in capitals ("Alex Kim"), or a handle ("alex.kim", "@priya").
+_POSTER = r"(?:@[\w.-]+|[a-z][\w-]*[._][\w.-]+|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})"
+SLACK_HEADER = re.compile(
+    rf"^\s*(?:{_POSTER}\s*(?:[-–—·|,]\s*)?(?:(?i:today|yesterday)\s+(?i:at)\s+|\[|\()?{_CLOCK}[\])]?"
+    rf"|\[{_CLOCK}\]\s*{_POSTER}:?)\s*$"
+)
+# "[10:02] jordan.p: merged the cleanup": who posted and when, before the message on the same line.
+SLACK_PREFIX = re.compile(rf"^\s*(?:\[{_CLOCK}\]\s*{_POSTER}|{_POSTER}\s*\[{_CLOCK}\])\s*:\s+(?=\S)")
+# "> what did you ship this week?": somebody else's question, quoted; never part of an entry.
+QUOTED_QUESTION = re.compile(r"^\s*(?:>\s*|[\"“]).*\?[\"”]?\s*$")
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 # List markers as people paste them: markdown's, document bullets, dashes, arrows, checkboxes.
 ITEM = re.compile(
@@ -57,18 +69,14 @@ OPEN_ENDINGS = frozenset(
     ("to", "the", "a", "an", "of", "and", "or", "from", "by", "with", "in", "on", "at", "for", "that", "which", "who",
      "whose", "has", "have", "had", "was", "were", "is", "are", "i", "we", "also", "our", "my", "into", "onto", "off",
      "over", "per", "about", "than", "as", "but", "so", "because", "through", "while", "when", "where", "after",
-     "before")
+     "before", "no", "not", "without", "zero", "its", "their", "his", "her", "these", "those", "some", "every", "each",
+     "via", "across", "between", "among", "under", "within", "toward", "towards", "against", "nor")
 )  # fmt: skip
 # "onboarding docs", "pairing sessions": a gerund before one of these names a thing rather than an action.
 NOUN_AFTER_GERUND = re.compile(
     r"(?:docs?|documentation|flow|process|guide|program|programme|experience|checklist|materials|sessions?|"
     r"pipeline|infrastructure|framework|library|strategy|culture|budget|logic|service|tests?|suite|job|jobs)\b",
     re.IGNORECASE,
-)
-# What opens a second achievement in a paragraph: "Also, ...", "I also ...", "On top of that, ...".
-ANOTHER = (
-    r"(?:(?:i|we)\s+)?(?:also|plus|additionally|in addition|on top of that|separately|besides that|apart from that|"
-    r"outside of that|other than that|oh and|and also)\b[,:]?\s*"
 )
 BACK_REFERENCE = re.compile(r"\b(?:it|its|them|this|these|those)\b", re.IGNORECASE)
 COMPARATIVES = (
@@ -122,6 +130,29 @@ class BragRules:
     default_question: str
     scope: tuple[tuple[str, str, tuple[str, ...]], ...]  # (name, suggested level, cues)
     scope_question: str
+    scene_words: tuple[str, ...]
+    time_labels: frozenset[str]
+    plan_labels: frozenset[str]
+    absence: tuple[str, ...]
+    another: str  # a pattern: what opens a second achievement in a paragraph
+    in_progress: tuple[str, ...]
+    in_progress_verb: str
+    completion_words: tuple[str, ...]
+    start_words: tuple[str, ...]
+    joint_gerunds: frozenset[str]
+    self_objects: frozenset[str]
+    now_result_verbs: dict[str, str]
+    duration_verbs: tuple[str, ...]
+    uptake_cues: tuple[str, ...]
+    uptake_kind: str
+    activity_verbs: frozenset[str]
+    plan_marks: tuple[str, ...]
+    leading_verb_kinds: dict[str, str]
+    comparatives: dict[str, tuple[str, ...]]
+    duration_nouns: frozenset[str]
+    transitive_changes: frozenset[str]
+    negative_subjects: tuple[str, ...]
+    state_verb: str
 
     def ask(self, kind: str | None) -> str:
         return next((item.ask for item in self.metric_questions if item.kind == kind), self.default_question)
@@ -172,6 +203,31 @@ def parse_rules(raw: dict) -> BragRules:
         default_question=raw["default_question"],
         scope=tuple((item["name"], item["level"], tuple(item["cues"])) for item in raw["scope"]),
         scope_question=raw["scope_question"],
+        scene_words=by_length(raw["scene_words"]),
+        time_labels=frozenset(str(item).lower() for item in raw["time_labels"]),
+        plan_labels=frozenset(str(item).lower() for item in raw["plan_labels"]),
+        absence=by_length(raw["absence"]),
+        another=r"(?:(?:i|we)\s+)?(?:" + "|".join(map(re.escape, by_length(raw["another_openings"]))) + r")\b[,:]?\s*",
+        in_progress=by_length(raw["in_progress"]),
+        in_progress_verb=raw["in_progress_verb"],
+        completion_words=by_length(raw["completion_words"]),
+        start_words=by_length(raw["start_words"]),
+        joint_gerunds=frozenset(str(item).lower() for item in raw["joint_gerunds"]),
+        self_objects=frozenset(str(item).lower() for item in raw["self_objects"]),
+        now_result_verbs=dict(raw["now_result_verbs"]),
+        duration_verbs=by_length(raw["duration_verbs"]),
+        uptake_cues=by_length(raw["uptake_cues"]),
+        uptake_kind=raw["uptake_kind"],
+        activity_verbs=frozenset(str(item).lower() for item in raw["activity_verbs"]),
+        plan_marks=tuple(str(item) for item in raw["plan_marks"]),
+        leading_verb_kinds={str(key).lower(): str(value) for key, value in raw["leading_verb_kinds"].items()},
+        comparatives={
+            str(key): tuple(str(word).lower() for word in words) for key, words in raw["comparatives"].items()
+        },
+        duration_nouns=frozenset(str(item).lower() for item in raw["duration_nouns"]),
+        transitive_changes=frozenset(str(item).lower() for item in raw["transitive_changes"]),
+        negative_subjects=by_length(raw["negative_subjects"]),
+        state_verb=raw["state_verb"],
     )
 
 
@@ -207,6 +263,14 @@ SPACED_UNIT = re.compile(
 )
 
 
+RELEASED = re.compile(
+    r"\s+(?:(?:could|can|would|will|finally|is|was|went|got)\s+)?"
+    r"(?:ship|shipped|ships|launch|launched|release|released|go out|went out|out|go live|went live|live|rollout|"
+    r"rolled out|build|hotfix)\b",
+    re.IGNORECASE,
+)
+
+
 def result_numbers(text: str) -> list[str]:
     """The numbers that measure something: not names and codes (Q3, H1, p95, v2, PLAT-412, sev1, tier-1, 2FA,
     502s, BM25), dates, years, clock times, versions ("Postgres 11 to 15", "Node 16 -> 20", "SOC 2") or a bug's
@@ -220,7 +284,7 @@ def result_numbers(text: str) -> list[str]:
         value = match.group(0)
         if condition and start > condition.start():
             continue
-        if re.search(r"[A-Za-z][-_]?$", before) and not re.search(r"(?:^|[\s(])x$", before):  # Q3, PLAT-412; x3 counts
+        if re.search(r"[A-Za-z][-_+]?$", before) and not re.search(r"(?:^|[\s(])x$", before):  # Q3, PLAT-412, N+1
             continue
         if re.match(r"[A-Za-z]", after) and not ATTACHED_UNIT.match(after):
             continue
@@ -235,6 +299,8 @@ def result_numbers(text: str) -> list[str]:
         if re.fullmatch(r"[45]\d\d", value) and re.match(r"s\b|\s(?:errors?|responses?|status)", after):
             continue
         bare = not re.match(r"[%A-Za-z]", after) and not SPACED_UNIT.match(after) and not re.search(r"\$\s?$", before)
+        if bare and "." in value and RELEASED.match(after):
+            continue  # "so 5.4 could ship", "2.3 went out": a version
         previous = re.search(r"(\S+)\s+\(?$", before)
         version_cue = previous and re.fullmatch(
             r"(?:upgrade|upgraded|upgrading|bumped|bump|version|versions|release|v)",
@@ -263,13 +329,18 @@ def kind_for(text: str, rules: BragRules) -> str | None:
     """The kind of work an entry names: the thing worked on names it ("wrote the incident response runbook": docs),
     else the kind whose cue comes first ("p95" names latency)."""
     lowered = text.lower()
+    if any(_has_phrase(lowered, cue) for cue in rules.uptake_cues):
+        return rules.uptake_kind  # "the checklist other orgs have since copied": what to measure is its uptake
     thing = re.match(
         r"^[a-z][\w'-]*\s+(?P<thing>[^,;.()]+?)(?=\s+(?:of|for|in|on|at|to|from|with|around|through|by|across|into|"
-        r"onto|off|that|which|so|and)\b|[,;.()]|$)",
+        r"onto|off|that|which|so|and)(?![\w'-])|[,;.()]|$)",
         lowered,
     )
     percentile = re.search(r"\bp\d{2,3}\b", lowered)
     best: tuple[int, int, str] | None = (percentile.start(), -1, "latency") if percentile else None
+    severity = re.search(r"\bsev-?\d\b", lowered)  # "would have been a sev1": an incident
+    if severity and (best is None or severity.start() < best[0]):
+        best = (severity.start(), -1, "incidents")
     for order, item in enumerate(rules.metric_questions):
         for cue in item.cues:
             found = _has_phrase(lowered, cue)
@@ -300,6 +371,12 @@ class _Line:
     indent: int
     heading: bool = False
     children: list[str] | None = None
+    plan: bool = False  # "🔜 load test the endpoint": still to come
+
+
+# "✅ merged the retry middleware": an emoji that opens a line of a list; a short line after one is a heading
+# ("🚀 Shipped").
+EMOJI_LEAD = re.compile(rf"^\s*(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s*(?=\S)")
 
 
 def _clean_line(text: str) -> str:
@@ -319,8 +396,13 @@ def _label_line(text: str) -> bool:
 
 def _continues(previous: _Line, text: str, raw: str, rules: BragRules) -> bool:
     """Whether a line goes on with the one before it: a wrapped sentence, or an indented continuation."""
-    if previous.heading or text.rstrip().endswith(":") or _label_line(text):
+    if previous.heading or text.rstrip().endswith(":") or _label_line(text) or previous.text.rstrip().endswith("?"):
         return False
+    lowered = strip_lead_in(text, rules.verbs).replace("\u2019", "'")
+    if any(re.match(rf"{re.escape(closer)}\b", lowered) for closer in rules.closers) and not _ends_open(previous.text):
+        return False  # "lmk if you want more detail!" under the last item
+    if not re.search(r"\w", _strip_chatter(previous.text, rules)):
+        return False  # "hi team 👋" over the first line
     if _ends_open(previous.text):
         return True
     if not previous.marked and previous.text[:1].isupper() and _is_label(previous, rules):
@@ -369,6 +451,44 @@ def _aside(text: str, rules: BragRules) -> bool:
     )
 
 
+STANDUP_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w' /&,+–—-]{0,30}?)\s*:\s*(?P<rest>.*)$")
+
+
+def _label_words(label: str) -> list[str]:
+    return [word for word in re.split(r"[\s/&,+–—-]+", label.lower().replace("\u2019", "'")) if word]
+
+
+def _is_time_label(label: str, rules: BragRules) -> bool:
+    """'Mon', "y'day", 'Wed-Thu', 'this morning': a stand-up label that only says when."""
+    words = _label_words(label)
+    return bool(words) and (" ".join(words) in rules.time_labels or all(word in rules.time_labels for word in words))
+
+
+def _absent(text: str, rules: BragRules) -> bool:
+    """'OOO', 'out sick', 'PTO after lunch': a line that says only that the person was away."""
+    lowered = text.lower().strip(" .!")
+    return (
+        any((lowered == word or lowered.startswith(f"{word} ")) and len(lowered.split()) <= 6 for word in rules.absence)
+        and not has_result(text, rules)
+        and not reports_work_done(lowered[len(lowered.split()[0]) :], rules.verbs)
+    )
+
+
+def _standup(text: str, rules: BragRules) -> str | None:
+    """What a stand-up line is when it is no accomplishment: 'plan' for 'today: finish the migration' (a plan label
+    with no work done after it), 'plans' for a plan label over a list ('Next week:'), 'absent' for 'Fri: OOO'."""
+    label = STANDUP_LABEL.match(text)
+    rest = label.group("rest") if label else text
+    if _absent(rest, rules):
+        return "absent"
+    if label and " ".join(_label_words(label.group("label"))) in rules.plan_labels:
+        if not rest.strip():
+            return "plans"
+        if not reports_work_done(rest, rules.verbs):
+            return "plan"
+    return None
+
+
 def _heading_verb(text: str, rules: BragRules) -> str | None:
     """The verb a heading gives the items under it: 'Things I shipped in Q3:' -> 'shipped'."""
     for word in FIRST_WORD.findall(text):
@@ -383,6 +503,12 @@ def _is_label(line: _Line, rules: BragRules) -> bool:
     return len(words) <= 4 and not re.search(r"[.!?]$", line.text) and not _reads_as_work(line.text, rules)
 
 
+def _is_group_name(text: str, rules: BragRules) -> bool:
+    """'Hiring', 'Mentoring', 'On-call': one or two words over sub-items name a group, though they read as work."""
+    words = FIRST_WORD.findall(text)
+    return 0 < len(text.split()) <= 2 and not result_numbers(text) and not any(is_past_tense(w) for w in words)
+
+
 def _lines(paste: str, rules: BragRules) -> list[_Line]:
     """Logical lines: wrapped lines joined, sub-items kept under their item, headings marked."""
     lines: list[_Line] = []
@@ -391,7 +517,8 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
         if not raw.strip():
             after_blank = True
             continue
-        if SLACK_HEADER.match(raw) or HEADING.match(raw):
+        raw = SLACK_PREFIX.sub("", raw)
+        if SLACK_HEADER.match(raw) or HEADING.match(raw) or QUOTED_QUESTION.match(raw):
             lines.append(_Line(_clean_line(HEADING.sub("", raw)), False, 0, heading=True))
             after_blank = False
             continue
@@ -400,19 +527,22 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
         indent = len(raw) - len(raw.lstrip())
         if not re.search(r"\w", text):
             continue
+        after_marker = raw[marker.end() :] if marker else raw
+        plan = any(after_marker.lstrip().startswith(mark) or raw.lstrip().startswith(mark) for mark in rules.plan_marks)
+        emoji_item = marker is None and EMOJI_LEAD.match(raw) is not None and len(text.split()) > 3
         previous = lines[-1] if lines else None
         if previous is not None and not after_blank:
-            if marker and previous.marked and indent > previous.indent:
+            if (marker or emoji_item) and previous.marked and indent > previous.indent:
                 previous.children = [*(previous.children or []), text]
                 after_blank = False
                 continue
-            if not marker and previous.children and _continues(previous, text, raw, rules):
+            if not (marker or emoji_item or plan) and previous.children and _continues(previous, text, raw, rules):
                 previous.children[-1] = f"{previous.children[-1]} {text}"
                 continue
-            if not marker and not previous.children and _continues(previous, text, raw, rules):
+            if not (marker or emoji_item or plan) and not previous.children and _continues(previous, text, raw, rules):
                 previous.text = f"{previous.text} {text}"
                 continue
-        lines.append(_Line(text, marker is not None, indent))
+        lines.append(_Line(text, marker is not None or emoji_item or plan, indent, plan=plan))
         after_blank = False
     return lines
 
@@ -431,7 +561,7 @@ def _achievements(text: str, rules: BragRules) -> list[str]:
     for chunk in (text[a:b].strip().rstrip(";").strip() for a, b in pairwise(cuts)):
         first = True
         for sentence in sentences(chunk):
-            opens = re.match(ANOTHER, sentence, re.IGNORECASE)
+            opens = re.match(rules.another, sentence, re.IGNORECASE)
             if first or (opens and reports_work_done(sentence[opens.end() :], rules.verbs)):
                 parts.append(sentence)
             else:
@@ -454,12 +584,46 @@ def _split_and(text: str, rules: BragRules) -> list[str]:
             continue
         if is_past_tense(before[-1]) or is_participle(before[-1]) or is_gerund(before[-1]):
             continue  # "designed and rolled out": one piece of work with two verbs
-        if BACK_REFERENCE.search(re.split(r"[,;]", right)[0]):
-            continue  # "... and ran the review sessions for it"
+        if not match.group("then") and _series(left, rules):
+            continue  # "took over X, got sign-off on Y, and shipped Z": one piece of work told in steps
         kinds = kind_for(left, rules), kind_for(right, rules)
-        if match.group("then") or (kinds[0] != kinds[1]):
+        # "designed the isolation model and wrote the RFC": a document written beside work of no named kind is that
+        # work's write-up, not a second achievement
+        different = kinds[0] != kinds[1] and not (kinds[0] is None and kinds[1] == "docs")
+        if BACK_REFERENCE.search(re.split(r"[,;]", right)[0]):
+            # "... and ran the review sessions for it" is one piece of work; "built the tool, and then trained the
+            # team on it" is two, when what "it" stands for can be named from the person's words.
+            referent = _referent(left, rules) if match.group("then") and different else None
+            if referent is None:
+                continue
+            right = BACK_REFERENCE.sub(referent, right, count=1)
+            return [left, *_split_and(right, rules)]
+        if (match.group("then") and kinds[0] != kinds[1]) or different:
             return [left, *_split_and(right, rules)]
     return [text]
+
+
+def _series(text: str, rules: BragRules) -> bool:
+    """Whether a clause already lists steps after commas ('I profiled the resolvers, batched the lookups')."""
+    return any(_is_past_work(m.group(1), rules) for m in re.finditer(r",\s+(?:(?:i|we)\s+)?([a-z]+)\b", text, re.I))
+
+
+def _referent(text: str, rules: BragRules) -> str | None:
+    """What 'it' stands for after a clause: the thing its first verb worked on, up to the word that names its kind
+    ('built the internal tool growth uses to ...' -> 'the internal tool'); None when that cannot be told."""
+    stripped, _ = _drop_subject(text, rules)
+    thing = re.match(r"^[A-Za-z][\w'-]*\s+(?P<thing>(?:the|a|an|our|my)\s+[^,;.()]+?)(?=\s+(?:of|for|in|on|at|to|from|"
+                     r"with|by|that|which|so|and)(?![\w'-])|[,;.()]|$)", stripped, re.IGNORECASE)  # fmt: skip
+    if not thing:
+        return None
+    words = thing.group("thing").split()
+    lowered = [word.lower() for word in words]
+    cues = {cue for item in rules.metric_questions for cue in item.cues if " " not in cue}
+    cues |= {cue for _, items in rules.artifact_verbs for cue in items if " " not in cue}
+    last = max((index for index, word in enumerate(lowered) if word in cues), default=None)
+    if last is None:
+        return " ".join(words) if len(words) <= 4 else None
+    return re.sub(r"^(?:our|my)\b", "the", " ".join(words[: last + 1]), flags=re.IGNORECASE)
 
 
 def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
@@ -471,12 +635,20 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
     found: list[Pasted] = []
     verb: str | None = None
     kind: str | None = None
+    planning = False  # under "Next week:" or "today:", items are plans unless they report work done
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
+        standup = None if line.heading else _standup(line.text, rules)
+        if standup in ("plan", "absent") or (line.plan and not reports_work_done(line.text, rules.verbs)):
+            continue
+        if standup == "plans" or (line.heading and _standup(f"{line.text.rstrip(': ')}:", rules) == "plans"):
+            planning = True
+            found += [Pasted(child) for child in line.children or () if reports_work_done(child, rules.verbs)]
+            continue
         introduces = (
             line.heading
             or re.search(r":\s*$", line.text) is not None
-            or (line.children and _is_label(line, rules))
+            or (line.children and (_is_label(line, rules) or _is_group_name(line.text, rules)))
             or (not line.marked and not _reads_as_work(line.text, rules) and len(line.text.split()) <= INTRO_WORDS
                 and (following is not None or _aside(line.text, rules)))
             or (not line.marked and _introduces(line.text, rules))
@@ -484,10 +656,13 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
                 and not result_numbers(line.text))
         )  # fmt: skip
         if introduces:
+            planning = False
             verb, kind = _heading_verb(line.text, rules), kind_for(line.text, rules)
             found += [Pasted(text, verb, kind) for child in line.children or () for text in _achievements(child, rules)]
             continue
         text = "; ".join([line.text.rstrip(" ;"), *(line.children or [])])
+        if planning and not reports_work_done(text, rules.verbs):
+            continue
         found += [Pasted(piece, verb, kind) for piece in _achievements(text, rules)]
     if not found:  # nothing reads as an accomplishment: every line is one, as pasted
         found = [Pasted(line.text) for line in lines if re.search(r"\w", line.text)]
@@ -524,6 +699,8 @@ def _lower_first(text: str) -> str:
     first = FIRST_WORD.match(text)
     if first and (first.group(0)[:2].isupper() or (first.group(0)[:1].isupper() and not is_known_word(first.group(0)))):
         return text
+    if first and first.group(0)[:1].isupper() and re.match(r"\s+v?\d", text[first.end() :]):
+        return text  # "Dashboard 2.0", "Search v2": a product's name
     return text[:1].lower() + text[1:]
 
 
@@ -549,6 +726,7 @@ def _drop_padding(text: str, rules: BragRules) -> str:
         flags=re.IGNORECASE,
     )
     text = re.sub(r"!+(?=\s+\S)", ".", text).replace("!", "")
+    text = re.sub(r"[.,]?\s+thanks to\s+(?=[\w-]+ing\b)", " by ", text, flags=re.IGNORECASE)
     text = _strip_chatter(text, rules)
     for phrase in rules.filler:
         text = _phrase(phrase).sub(" ", text)
@@ -573,6 +751,11 @@ def _drop_subject(text: str, rules: BragRules) -> tuple[str, bool]:
                 stripped = stripped[len(phrase) :].lstrip(" ,-–—:")
                 break
         else:
+            another = re.match(rules.another, stripped, re.IGNORECASE)
+            if another and another.end() and stripped[another.end() :].strip():
+                dropped = dropped or re.match(r"(?:i|we)\s", stripped, re.IGNORECASE) is not None
+                stripped = stripped[another.end() :]
+                continue
             return stripped, dropped
 
 
@@ -584,9 +767,19 @@ TIME_OPENING = re.compile(
 
 
 @_keeping_numbers
-def _time_to_end(text: str) -> str:
-    """'In H1 I led the migration' -> 'I led the migration in H1': when it happened goes after what was done."""
+def _time_to_end(text: str, rules: BragRules | None = None) -> str:
+    """'In H1 I led the migration' -> 'I led the migration in H1': when it happened goes after what was done; filler
+    before it goes ('ok so this week I ...')."""
+    if rules is not None:
+        another = re.match(rules.another, text, re.IGNORECASE)
+        if another and another.end() and re.match(r"(?:i|we)\s", text[another.end() :], re.IGNORECASE):
+            return _time_to_end(text[another.end() :], rules)  # "In the process I automated ...": no time to move
     match = TIME_OPENING.match(text)
+    if not match and rules is not None:
+        lowered = text.lower()
+        lead = next((p for p in rules.verbs.lead_ins if re.match(rf"{re.escape(p)}\b[,]?\s+", lowered)), None)
+        if lead:
+            return _time_to_end(re.sub(rf"^{re.escape(lead)}\b[,]?\s+", "", text, flags=re.IGNORECASE), rules)
     if not match:
         return text
     rest, when = match.group("rest"), _lower_first(match.group("when"))
@@ -602,6 +795,8 @@ def _label(text: str, rules: BragRules) -> tuple[str, str | None, str | None]:
     if not match:
         return text, None, None
     label, rest = match.group("label").strip(), match.group("rest")
+    if _is_time_label(label, rules):
+        return rest, None, None
     words = label.split()
     if len(words) > 6 or is_past_tense(words[0]):
         return text, None, None
@@ -688,10 +883,20 @@ def _change_statement(text: str, rules: BragRules) -> str | None:
             )
             if re.match(r"[~≈$]?\d", rest) and not re.match(rf"{MEASURE}\s*(?:to|{ARROW})", rest):
                 rest = f"by {rest}"
-            return f"{_change_verb(chosen, rules, direction)} {_lower_first(what)} {rest}"
+            own = _capitalize(verb.lower()) if verb.lower() in rules.transitive_changes else None
+            return f"{own or _change_verb(chosen, rules, direction)} {_lower_first(what)} {rest}"
     multiple = re.match(
         r"^(?P<what>[^,;]+?)\s+(?:(?P<is>is|are|was|now)\s+)?(?P<n>[~≈]?\d[\d.,]*x)\b(?P<rest>.*)$", text
     )
+    percent = re.match(
+        r"^(?P<what>[^,;]+?)\s+(?:(?:is|are|was|were|got|now)\s+)+(?P<n>[~≈]?\d[\d.,]*\s?%)\s+(?P<c>[a-z]+)\b"
+        r"(?P<rest>.*)$",
+        text,
+    )
+    way = _comparative(percent.group("c"), rules) if percent else None
+    if percent and way and not any(is_past_tense(w) for w in FIRST_WORD.findall(percent.group("what"))):
+        verb = rules.faster_verb if way == "faster" else rules.verb_for_change[way]
+        return f"{verb} {_lower_first(percent.group('what'))} by {percent.group('n')}{percent.group('rest')}"
     if (
         multiple
         and (multiple.group("is") or re.match(r"\s*(?:,|$)", multiple.group("rest")))
@@ -703,8 +908,31 @@ def _change_statement(text: str, rules: BragRules) -> str | None:
             multiple.group("rest"),
             flags=re.IGNORECASE,
         )
-        return f"{rules.verb_for_change['up']} {_lower_first(multiple.group('what'))} {multiple.group('n')}{rest}"
+        what, n = _lower_first(multiple.group("what")), multiple.group("n")
+        compared = re.match(r"\s+(?P<c>[a-z]+)\b(?P<tail>.*)$", rest, re.IGNORECASE)
+        way = _comparative(compared.group("c"), rules) if compared else None
+        if compared and way == "faster":
+            # "search is 2x faster" -> "Sped up search 2x"
+            return f"{rules.faster_verb} {what} {n}{compared.group('tail')}"
+        if compared and way in ("down", "up"):
+            return f"{rules.verb_for_change[way]} {what} {n}{compared.group('tail')}"
+        return f"{rules.verb_for_change['up']} {what} {n}{rest}"
+    fewer = re.match(
+        rf"^(?P<n>{MEASURE})\s+(?P<c>[a-z]+)\s+(?P<what>[^,;]+?)"
+        r"(?P<rest>\s+(?:since|after|following|with|this|last|over|across|in the|per|by|thanks to)\b.*|[,;].*)?$",
+        text,
+        re.IGNORECASE,
+    )
+    if fewer and _comparative(fewer.group("c"), rules) in ("down", "up"):
+        # "~40% fewer support tickets since the launch" -> "Cut support tickets by ~40% since the launch"
+        way = _comparative(fewer.group("c"), rules) or "either"
+        rest = fewer.group("rest") or ""
+        return f"{rules.verb_for_change[way]} {_lower_first(fewer.group('what'))} by {fewer.group('n').strip()}{rest}"
     return None
+
+
+def _comparative(word: str, rules: BragRules) -> str | None:
+    return next((way for way, words in rules.comparatives.items() if word.lower() in words), None)
 
 
 def _before_after(text: str, label: str | None, rules: BragRules) -> str | None:
@@ -766,6 +994,7 @@ def _names_a_thing(after_gerund: str) -> bool:
 
 def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subject: bool = False) -> str:
     """The sentence with a past-tense verb of the person's work first."""
+    original_text = text
     dropped_text, dropped = _drop_subject(text, rules)
     text, subject = dropped_text or text, subject or dropped
     lowered = text.lower()
@@ -773,6 +1002,16 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
     first = first_match.group(0) if first_match else ""
     rest = text[len(first) :].lstrip()
     word = first.lower()
+
+    progress = _in_progress(original_text, rules)
+    if progress:
+        return progress
+    done = re.match(rf"(?:{'|'.join(map(re.escape, rules.completion_words))})\s+(?P<g>[a-z]+ing)\b\s*", lowered)
+    if done and is_gerund(done.group("g")) and is_work_verb(done.group("g"), rules.verbs):
+        return _lead_with_verb(text[done.start("g") :], rules, context_verb, subject=True)  # "finished reviewing X"
+    joint = re.match(r"(?:sessions?|calls?)\s+with\s+(?P<who>.+)$", rest, re.IGNORECASE)
+    if word in rules.joint_gerunds and joint:
+        return f"{_capitalize(past_tense(word) or word)} with {joint.group('who')}"  # "pairing sessions with Priya"
 
     for weak in sorted(rules.weak_openings, key=len, reverse=True):
         if re.match(rf"{re.escape(weak)}(?![\w'-])", lowered):
@@ -804,12 +1043,18 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
         lot = re.match(r"^(a lot of|lots of|plenty of)\s+(?P<g>\w+ing)\b(?P<rest>.*)$", rest, re.IGNORECASE)
         if lot and is_gerund(lot.group("g")) and past_tense(lot.group("g")):
             return f"{_capitalize(past_tense(lot.group('g')) or '')} a lot{lot.group('rest')}"
+    onto = re.match(r"^(?:(?:fully|completely|all|now)\s+)+on\s+(?=[A-Z0-9])", text)
+    if subject and onto:
+        return f"{rules.moved_off} onto {text[onto.end() :]}"  # "we're now on Kubernetes": moving onto a system
     if re.match(r"^(?:(?:fully|completely|now)\s+)?off\b", lowered):
         return f"{rules.moved_off} {text}"
     if first and is_work_verb(first, rules.verbs):
+        selves = "|".join(map(re.escape, rules.self_objects))
+        # "got us through the App Store rejection" -> "Got through ...": no object that only points at the person
+        rest = re.sub(rf"^(?:{selves})\s+(?=(?:through|past|over|off|onto|into|out|to)\b)", "", rest, flags=re.I)
         if is_past_tense(first):
             return f"{_plain(first, rules)} {rest}".strip()
-        if is_gerund(first) and not _names_a_thing(rest):
+        if is_gerund(first) and not _names_a_thing(rest) and _change_statement(text, rules) is None:
             return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
         if (subject or _is_bare_verb(first, rest)) and not is_participle(first):
             return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
@@ -822,6 +1067,22 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
             if not FIRST_WORD.fullmatch(verb):
                 break
     return _without_verb(text, rules, context_verb)
+
+
+def _in_progress(text: str, rules: BragRules) -> str | None:
+    """'currently migrating billing to Postgres', "I'm rewriting the importer": work still going on leads with a verb
+    that says it started ('Started migrating ...'), never one that says it is done."""
+    lowered = text.lower().replace("\u2019", "'")
+    words = "|".join(map(re.escape, rules.in_progress))
+    match = re.match(rf"^(?:(?:i|we)\s+)?(?:(?:{words})\s+)+(?P<g>[a-z]+ing)\b", lowered)
+    if not match or not is_gerund(match.group("g")) or not is_work_verb(match.group("g"), rules.verbs):
+        return None
+    after = text[match.start("g") :]
+    if any(lemma in rules.activity_verbs for lemma in verb_lemmas(match.group("g"))):
+        return None  # "I'm pairing with Dana": true in the past tense already
+    if any(re.match(rf"{re.escape(weak)}(?![\w'-])", after.lower()) for weak in rules.weak_openings):
+        return _lead_with_verb(after, rules, None, subject=True)  # "still working on X": the weak opening's verb
+    return f"{rules.in_progress_verb} {_lower_first(after)}"
 
 
 def _is_bare_verb(word: str, rest: str) -> bool:
@@ -858,6 +1119,10 @@ def _get_phrase(rest: str, rules: BragRules) -> str | None:
         bare = word.lower().strip(",.")
         if any(is_past_tense(w) for w in head.split()):
             return None
+        if bare in rules.status_words and index <= 6:
+            return (
+                f"{rules.status_words[bare]} {head} {tail}".strip()
+            )  # "got the cutover done" -> "Completed the cutover"
         if bare in rules.get_particles and (bare != "from" or re.search(r"\d", tail)):
             verb = rules.get_particles[bare]
             if bare == "from":
@@ -898,7 +1163,9 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
         return changed
     statuses = "|".join(map(re.escape, rules.status_words))
     status = re.match(
-        rf"^(?P<what>[^,;.]+?)\s+(?:(?:is|are|was|were|now|got|went|is now)\s+)*(?P<s>{statuses})\b(?P<rest>.*)$",
+        rf"^(?P<what>(?:[^,;.]|\.(?=\d))+?)\s+(?:(?:is|are|was|were|now|got|went|is now|finally)\s+)*"
+        rf"(?P<s>{statuses})\b"
+        r"(?!\s+(?:of|sick)\b)(?P<rest>.*)$",
         text,
         re.I,
     )
@@ -912,10 +1179,12 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
     for index, word in enumerate(words[:6]):
         bare = word.lower().strip(",.")
         if index and is_participle(bare) and is_work_verb(bare, rules.verbs) and FIRST_WORD.fullmatch(bare):
+            if words[index - 1].endswith(","):
+                break  # "on-call, handled 6 pages": the person's own clause, not a passive
             head = [w for w in words[:index] if w.lower() not in ("was", "were", "got", "is", "are", "been", "now")]
             if any(re.search(r"[(]|^(?:for|from|to|of|in|on|with|by|at)$", w.lower()) for w in head):
                 break
-            if any(is_past_tense(w) or is_gerund(w) for w in head):
+            if any(is_past_tense(w) or is_gerund(w) for w in head) or _negative_subject(" ".join(head), rules):
                 break
             tail = words[index + 1 :]
             particle = tail[:1] if tail and tail[0].lower() in ("up", "off", "out", "over", "down", "back") else []
@@ -928,11 +1197,100 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
     )
     if zero:
         return f"Kept {zero.group('what')} at {zero.group('n')} {zero.group('rest')}"
+    nominal = _nominal_head(text, rules)
+    if nominal:
+        return nominal
+    onto = re.match(
+        r"^(?P<what>[^,;.]+?)\s+(?:is|are)\s+(?:now\s+)?(?:all\s+)?(?:on|onto)\s+(?P<rest>\S.*)$", text, re.I
+    )
+    if onto and not any(is_past_tense(w) or is_gerund(w) for w in FIRST_WORD.findall(onto.group("what"))):
+        # "all 40 services are on the new mesh" -> "Moved all 40 services onto the new mesh"
+        return f"{rules.moved_off} {_lower_first(onto.group('what'))} onto {onto.group('rest')}"
+    if _negative_subject(text, rules):
+        return f"{rules.state_verb} {_lower_first(text)}"  # "Ensured nobody has been paged for the cluster in 6 weeks"
+    now = _now_result(text, rules)
+    if now:
+        return now
     if context_verb:
         return f"{_capitalize(context_verb)} {_lower_first(text)}"
     if re.match(r"[~≈$]?\d", text):
-        return f"{rules.fallback_verb} {text}"
+        counted = re.match(r"[~≈$]?\d[\d.,]*\+?\s+(?:[a-z-]+\s+)?(?P<thing>[a-z][\w-]*)", text, re.IGNORECASE)
+        verb = _artifact_verb(counted.group("thing"), rules) if counted else rules.fallback_verb
+        return f"{verb} {text}"  # "3 interviews" -> "Ran 3 interviews"; "99.95% uptime" -> "Delivered 99.95% uptime"
     return f"{_artifact_verb(text, rules)} {_lower_first(text)}"
+
+
+def _negative_subject(text: str, rules: BragRules) -> bool:
+    lowered = text.lower()
+    return any(re.match(rf"{re.escape(word)}(?![\w'-])", lowered) for word in rules.negative_subjects)
+
+
+def _nominal_head(text: str, rules: BragRules) -> str | None:
+    """'prod cutover to the new VPC' -> 'Cut over prod to the new VPC', 'the Postgres upgrade' -> 'Upgraded
+    Postgres', 'migration of billing to Aurora' -> 'Migrated billing to Aurora': a noun of work names the verb."""
+    nominals = "|".join(map(re.escape, rules.nominal_verbs))
+    scene = "|".join(map(re.escape, rules.scene_words))
+    match = re.match(
+        rf"^(?:(?:{scene})\s+)?(?:the\s+|a\s+)?(?P<what>(?:[^\s,;.()]+\s+){{0,3}}?)(?P<n>{nominals})\b"
+        rf"(?P<rest>(?:\s+of\b)?.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    if not match or any(is_past_tense(w) or is_gerund(w) for w in FIRST_WORD.findall(match.group("what"))):
+        return None
+    what, rest = match.group("what").strip(), match.group("rest")
+    if rest and not re.match(r"\s*(?:$|[,;:(]|\s(?:of|to|for|on|in|from|across|with|at)\b|\s[-–—]\s)", rest):
+        return None  # "rollout plan for X": the noun of work names a thing here
+    if not what:
+        rest = re.sub(r"^\s+of\b", "", rest)
+    elif re.match(r"\s+of\b", rest):
+        return None  # "Kafka migration of the orders topic": which is the object is unclear
+    verb = _verb_phrase(rules.nominal_verbs[match.group("n").lower()])
+    return " ".join(f"{verb} {what}{rest}".split()).replace(" ,", ",")
+
+
+def _now_result(text: str, rules: BragRules) -> str | None:
+    """'the nightly job now takes 9 min' -> 'Brought the nightly job to 9 min'; 'the service now handles 1.2M
+    events/day' -> 'Got the service to handle 1.2M events/day': a result stated with no verb of the person's."""
+    durations = "|".join(map(re.escape, rules.duration_verbs))
+    match = re.match(
+        rf"^(?P<what>[^,;.]+?)\s+(?:(?:is|are|it's)\s+)?now\s+(?:(?P<d>{durations})\s+(?:in\s+|about\s+|under\s+)*"
+        rf"(?=[~≈$]?\d)|(?P<v>[a-z]+s)\b)(?P<rest>.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    later = re.match(
+        rf"^(?P<what>[^,;.]+?)\s+(?P<d>{durations})\s+(?:in\s+|about\s+|under\s+)*(?P<m>{MEASURE})\s+now\b"
+        r"(?P<rest>.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    level = re.match(
+        rf"^(?P<what>[^,;.]+?)\s+(?:is|are)\s+(?:(?P<now>now)\s+)?(?P<m>{MEASURE})(?(now)|\s+now\b)(?P<rest>.*)$",
+        text,
+        re.I,
+    )
+    if level and not any(is_past_tense(w) for w in FIRST_WORD.findall(level.group("what"))):
+        what = _lower_first(level.group("what"))
+        return f"{rules.now_result_verbs['duration']} {what} to {level.group('m').strip()}{level.group('rest')}"
+    if later and not any(is_past_tense(w) for w in FIRST_WORD.findall(later.group("what"))):
+        what = _lower_first(later.group("what"))
+        noun = next((lemma for lemma in verb_lemmas(later.group("d").split()[0]) if lemma in rules.duration_nouns), "")
+        thing = f"{what} {noun}".strip()
+        measure = later.group("m").strip()
+        return f"{rules.now_result_verbs['duration']} {thing} to {measure}{later.group('rest')}"
+    if not match or any(is_past_tense(w) for w in FIRST_WORD.findall(match.group("what"))):
+        return None
+    what, rest = _lower_first(match.group("what")), match.group("rest")
+    if match.group("d"):
+        if not result_numbers(rest):
+            return None
+        return f"{rules.now_result_verbs['duration']} {what} to {rest.strip()}"
+    verb = match.group("v")
+    lemma = next(iter(verb_lemmas(verb)), None)
+    if lemma is None or verb.lower() not in verb_forms(lemma, "VBZ") or not result_numbers(rest):
+        return None
+    return f"{rules.now_result_verbs['other']} {what} to {lemma}{rest}"
 
 
 RESULT_CHANGES = ("cut", "reduce", "lift", "raise", "increase", "improve", "save", "drop", "boost", "double", "triple",
@@ -990,7 +1348,7 @@ def _polish(text: str, rules: BragRules) -> str:
     text = _tidy(text).rstrip(" .;,")
     # "..., which reduced X" reads better as "..., reducing X".
     text = re.sub(
-        r",?\s+which\s+(\w+)\b",
+        r",?\s+which\s+(\w+)\b(?!\s+to\b)",
         lambda m: (
             f", {gerund(m.group(1))}"
             if is_past_tense(m.group(1)) and is_work_verb(m.group(1), rules.verbs) and gerund(m.group(1))
@@ -1000,6 +1358,8 @@ def _polish(text: str, rules: BragRules) -> str:
     )
     text = re.sub(r"\b(?:our|my)\s+(?!own\b)", "the ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bthe the\b", "the", text)
+    text = re.sub(r"(?<=\w)\s+now$", "", text)  # "Fixed the flaky deploy step now": "now" adds nothing at the end
+    text = re.sub(rf"\bfrom\s+({MEASURE})\s*{ARROW}\s*(?=[~≈$]?\d)", r"from \1 to ", text)
     # A sentence inside the bullet starts with a capital too ("... on-call. Fixed ...").
     text = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
     return _capitalize(text)
@@ -1025,13 +1385,21 @@ def _drop_inner_subjects(text: str, rules: BragRules) -> str:
 
 @_keeping_numbers
 def _reword_sentence(text: str, rules: BragRules, lead: bool, context_verb: str | None) -> str:
-    text = _time_to_end(text)
+    text = _time_to_end(text, rules)
     if lead and not _starts_with_work(text, rules):
         text = _work_clause_first(text, rules)
+    if lead:
+        text = _done_before_start(text, rules)
     text = _drop_inner_subjects(text, rules)
     text, label, status = _label(text, rules)
     if label is not None and status is None and re.match(rf"^(?:from\s+)?{MEASURE}\s*(?:{ARROW}|to)", text):
         text, label = _before_after(text, label, rules) or text, None
+    elif lead and label is not None and status is None and re.match(r"[+~≈$-]?\d", text) and not context_verb:
+        work = _lead_with_verb(label, rules, None)  # the label names the work: its verb leads, the result follows
+        if not work.startswith(rules.fallback_verb):
+            text, label = f"{work}: {text}", None
+        else:
+            text = _lead_with_verb(text, rules, None)
     elif lead or status:
         text = _lead_with_verb(text, rules, status or context_verb)
     else:
@@ -1041,6 +1409,7 @@ def _reword_sentence(text: str, rules: BragRules, lead: bool, context_verb: str 
             text = _lead_with_verb(stripped, rules, None, subject=True)
     if lead:
         text = _result_first(text, rules)
+        text = _means_after_dash(text, rules)
     text = _tidy(text)
     return f"{text} ({label})" if label else text
 
@@ -1064,7 +1433,7 @@ def reword(original: str, rules: BragRules, context_verb: str | None = None) -> 
         merged = _result_first(joined, rules)
         if merged != joined and numbers(merged) == numbers(joined):
             worded = [merged, *worded[2:]]
-    bullet = _polish(". ".join(part.rstrip(" .") for part in worded if part), rules)
+    bullet = _polish(_join_fragments([part.rstrip(" .") for part in worded if part]), rules)
     return bullet or _capitalize(cleaned or " ".join(original.split()))
 
 
@@ -1077,6 +1446,83 @@ def _work_clause_first(text: str, rules: BragRules) -> str:
         if re.match(r"(?:(?:and|so|then)\s+)?(?:i|we)\s", clause, re.IGNORECASE) and _starts_with_work(clause, rules):
             return f"{', '.join(clauses[index:])}; {', '.join(clauses[:index])}"
     return text
+
+
+@_keeping_numbers
+def _done_before_start(text: str, rules: BragRules) -> str:
+    """'Started learning Rust, gave a brown-bag on it' -> 'Gave a brown-bag on Rust after starting to learn it': what
+    was done leads, not what was only begun."""
+    starts = "|".join(map(re.escape, rules.start_words))
+    stripped, _ = _drop_subject(text, rules)
+    match = re.match(
+        rf"^(?:{starts})\s+(?P<g>[a-z]+ing)\s+(?P<what>[^,;]+?)(?:\s*,\s*(?:and\s+)?(?:then\s+)?|\s+and\s+(?:then\s+)?)"
+        rf"(?:(?:i|we)\s+)?(?P<verb>[a-z]+)\b(?P<rest>[^,;]*)$",
+        stripped,
+        re.IGNORECASE,
+    )
+    if not match or not is_gerund(match.group("g")) or not _is_past_work(match.group("verb"), rules):
+        return text
+    base = next(iter(verb_lemmas(match.group("g"))), None)
+    if base is None:
+        return text
+    what, rest = match.group("what"), match.group("rest")
+    pointed = re.sub(r"\b(?:it|them)\b", what, rest, count=1)
+    later = "it" if pointed != rest else what
+    return f"{_plain(match.group('verb'), rules)}{pointed} after starting to {base} {later}"
+
+
+@_keeping_numbers
+def _means_after_dash(text: str, rules: BragRules) -> str:
+    """'Brought the build to 40s (it was 6 min) — swapped Gatsby for Astro' -> '... by swapping Gatsby for Astro': the
+    work that got a measured result, told after a dash, reads as its means."""
+    match = re.match(r"^(?P<result>.+?)\s+[—–]\s+(?P<work>(?P<verb>[a-z]+)\b[^—–]*)$", text)
+    if not match or not _is_past_work(match.group("verb"), rules) or numbers(match.group("work")):
+        return text
+    result = match.group("result")
+    first = FIRST_WORD.match(result)
+    if (
+        not first
+        or not is_past_tense(first.group(0))
+        or not result_numbers(result)
+        or re.search(r"\bby\s+\w+ing\b", result)
+    ):
+        return text
+    return f"{result} by {_gerund_clause(match.group('work'), rules)}"
+
+
+def _is_past_work(word: str, rules: BragRules) -> bool:
+    return is_past_tense(word) and is_work_verb(word, rules.verbs)
+
+
+def _is_fragment(sentence: str) -> bool:
+    """'6 months of work', 'zero data loss', '12 → 16 on the main cluster': a few words with no verb in them."""
+    words = FIRST_WORD.findall(sentence)
+    if not words or len(sentence.split()) > 12 or re.search(r"[:;]", sentence):
+        return False
+    for word in words:
+        lowered = word.lower()
+        if lowered in ("is", "are", "was", "were", "has", "have", "had", "it's", "i", "we"):
+            return False
+        if any(
+            lowered in verb_forms(lemma, tag) for lemma in verb_lemmas(lowered) for tag in ("VBD", "VBN", "VBG", "VBZ")
+        ):
+            return False
+    return True
+
+
+def _join_fragments(parts: list[str]) -> str:
+    """The sentences of a bullet; verbless fragments after the first go on from it: 'Completed the Kafka → Pulsar
+    migration: 6 months of work, zero data loss'."""
+    if not parts:
+        return ""
+    joined, opened = parts[0], ":" in parts[0]
+    for part in parts[1:]:
+        if _is_fragment(part):
+            joined += f", {_lower_first(part)}" if opened else f": {_lower_first(part)}"
+        else:
+            joined += f". {part}"
+        opened = True
+    return joined
 
 
 def _sets_scene(sentence: str, rules: BragRules) -> bool:
@@ -1133,7 +1579,15 @@ def competencies_for(text: str, ladder: Ladder, limit: int = 2) -> tuple[str, ..
 
 def work_kind(text: str, rules: BragRules, heading_kind: str | None = None, bullet: str | None = None) -> str | None:
     """The kind of work of an entry: named in it, else by its heading, else by the verb its bullet opens with."""
-    found = kind_for(_drop_padding(text, rules), rules) or heading_kind
+    label = STANDUP_LABEL.match(text)
+    if label and _is_time_label(label.group("label"), rules):
+        text = label.group("rest")
+    opening = FIRST_WORD.match(bullet or "")
+    leading = next((rules.leading_verb_kinds[lemma] for lemma in verb_lemmas(opening.group(0)) if lemma in
+                    rules.leading_verb_kinds), None) if opening else None  # fmt: skip
+    if leading:
+        return leading
+    found = kind_for(_drop_subject(_drop_padding(text, rules), rules)[0], rules) or heading_kind
     if found is None:
         first = FIRST_WORD.match(bullet if bullet is not None else strip_lead_in(text, rules.verbs))
         lemmas = verb_lemmas(first.group(0)) if first else ()

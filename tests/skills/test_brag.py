@@ -452,6 +452,161 @@ def test_competency_and_save_follow_ups(drafted, ladder):
     assert save and chosen == drafted and answer == "Added 3 bullets to your brag doc."
 
 
+# -- how people write: stand-ups, Slack, hedges, results with no verb, work in progress -----------------------------
+
+
+@pytest.mark.parametrize(
+    "paste, entries",
+    [
+        ("Priya Shah  9:14 AM\n> anything to add this week?\nshipped the invoice renderer",
+         ["shipped the invoice renderer"]),
+        ('"what did you ship?"\nmostly the Postgres upgrade', ["mostly the Postgres upgrade"]),
+        ("dana.lee — Today at 4:02 PM\nfixed the SSO loop", ["fixed the SSO loop"]),
+        ("[10:02] jordan.p: merged the flag cleanup", ["merged the flag cleanup"]),
+        ("Mon: migrated the indexer\nWed: OOO\ntoday: finish the Helm cleanup", ["Mon: migrated the indexer"]),
+        ("- y'day: shipped the limiter\n- today: OOO after lunch", ["y'day: shipped the limiter"]),
+        ("y'day:\n- fixed the e2e suite\ntoday:\n- pick up the refunds API\nblockers: waiting on infra",
+         ["fixed the e2e suite"]),
+        ("today: shipped the hotfix for the CSV bug", ["today: shipped the hotfix for the CSV bug"]),
+        ("✅ merged the retry middleware for webhooks\n✅ wrote the postmortem for the backlog\n🔜 load test the billing endpoint",
+         ["merged the retry middleware for webhooks", "wrote the postmortem for the backlog"]),
+        ("🚀 Shipped\n- bulk CSV import\n🐛 Fixed\n- the double-submit bug", ["bulk CSV import", "the double-submit bug"]),
+        ("1. wrote the runbook for mesh rollbacks\nlmk if you want more detail!", ["wrote the runbook for mesh rollbacks"]),
+        ("hi team 👋\nnot a big deal but I fixed the Cypress suite", ["not a big deal but I fixed the Cypress suite"]),
+        ("- Hiring\n  - ran 22 interviews, 3 hires", ["ran 22 interviews, 3 hires"]),
+    ],
+)  # fmt: skip
+def test_slack_headers_quoted_questions_plans_absences_and_closers_are_not_entries(paste, entries):
+    assert split_entries(paste) == entries
+
+
+@pytest.mark.parametrize(
+    "paste, count",
+    [
+        ("Moved 9 services onto Kubernetes. Along the way I wrote the migration checklist.", 2),
+        ("Led the move to MSK. In the process I automated broker patching.", 2),
+        ("took over the retention project, got legal sign-off, and shipped the purge jobs for 14 tables", 1),
+        ("Designed the tenant isolation model and wrote the RFC that got approved", 1),
+        ("I built the internal tool growth uses, and then trained Priya's team on it.", 2),
+        ("onboarded 4 new hires in March and kept the checkout service at 99.95% through Black Friday", 2),
+    ],
+)
+def test_a_second_achievement_is_told_apart_from_the_steps_of_one(paste, count):
+    assert len(split_entries(paste)) == count
+
+
+def test_it_after_and_then_names_what_it_stands_for():
+    assert split_entries("I built the internal tool growth uses, and then trained Priya's team on it.")[1] == (
+        "then trained Priya's team on the internal tool."
+    )
+
+
+@pytest.mark.parametrize(
+    "original, bullet",
+    [
+        ("finished reviewing Dev's design doc for the cache layer", "Reviewed Dev's design doc for the cache layer"),
+        ("pairing sessions with Priya on Go", "Paired with Priya on Go"),
+        ("Started learning Rust, gave a brown-bag on it", "Gave a brown-bag on Rust after starting to learn it"),
+        ("currently migrating billing from MySQL to Aurora", "Started migrating billing from MySQL to Aurora"),
+        ("I'm pairing with Dana on the state split", "Paired with Dana on the state split"),
+        ("still working on the Snowflake migration", "Contributed to the Snowflake migration"),
+        ("SO happy rn. the Kafka → Pulsar migration is done!!! 6 months of work. zero data loss",
+         "Completed the Kafka → Pulsar migration: 6 months of work, zero data loss"),
+        ("prod cutover to the new VPC, 0 downtime", "Cut over prod to the new VPC, 0 downtime"),
+        ("mostly the Postgres upgrade. 12 → 16 on the main cluster", "Upgraded Postgres: 12 → 16 on the main cluster"),
+        ("Dashboard 2.0 is out!!! 3 weeks from kickoff to GA", "Shipped Dashboard 2.0: 3 weeks from kickoff to GA"),
+        ("the billing export is live for all EU customers", "Launched the billing export for all EU customers"),
+        ("3 interviews (1 strong hire rec)", "Ran 3 interviews (1 strong hire rec)"),
+        ("the nightly job now takes 9 min", "Brought the nightly job to 9 min"),
+        ("checkout API now handles 1.2M requests/day", "Got checkout API to handle 1.2M requests/day"),
+        ("the docs site builds in 40s now (it was 6 min) — swapped Gatsby for Astro",
+         "Brought the docs site build to 40s (it was 6 min) by swapping Gatsby for Astro"),
+        ("our error rate is 0.1% now (was 2%)", "Brought the error rate to 0.1% (was 2%)"),
+        ("search is 2x faster after the index rebuild", "Sped up search 2x after the index rebuild"),
+        ("CI is ~30% faster since the cache change", "Sped up CI by ~30% since the cache change"),
+        ("~40% fewer support tickets about login since the launch", "Cut support tickets about login by ~40% since the launch"),
+        ("onboarding time for new engineers down from 3 weeks to 1", "Cut onboarding time for new engineers from 3 weeks to 1"),
+        ("delivery success went from 97.2% to 99.8%", "Raised delivery success from 97.2% to 99.8%"),
+        ("nobody has been paged for the search cluster in 6 weeks",
+         "Ensured nobody has been paged for the search cluster in 6 weeks"),
+        ("we're now on Kubernetes for all 12 services", "Moved onto Kubernetes for all 12 services"),
+        ("all 40 services are on the new mesh", "Moved all 40 services onto the new mesh"),
+        ("finally got the data warehouse cutover done over the weekend",
+         "Completed the data warehouse cutover over the weekend"),
+        ("then got us through the App Store rejection so 5.4 could ship",
+         "Got through the App Store rejection so 5.4 could ship"),
+        ("ok so this week I finally managed to get the p95 on /search from 800ms -> 120ms by adding a cache",
+         "Cut the p95 on /search from 800ms to 120ms by adding a cache this week"),
+        ("Tue: on-call, handled 6 pages", "Covered on-call, handled 6 pages"),
+        ("not sure if this matters but i've been the one answering most of the questions in #help-platform",
+         "Answered most of the questions in #help-platform"),
+        ("the Android cold start is down from 3.1s to 1.4s 🎉 thanks to lazy-loading the modules",
+         "Cut the Android cold start from 3.1s to 1.4s by lazy-loading the modules"),
+        ("A/B test on pricing page: +6% conversion", "Ran A/B test on pricing page: +6% conversion"),
+        ("In the process I automated broker patching with a Lambda, which used to take half a day",
+         "Automated broker patching with a Lambda, which used to take half a day"),
+        ("so the thing with the reconciler is that it used to take all night, i rewrote the diffing step",
+         "Rewrote the diffing step; the reconciler used to take all night"),
+        ("ugh this week was rough but we got there. rolled back the bad schema change in 11 min",
+         "Rolled back the bad schema change in 11 min"),
+        ("was out Tue-Wed, otherwise paired with Ana on the flaky tests", "Paired with Ana on the flaky tests"),
+        ("not sure if this matters but the flaky deploy step is fixed now", "Fixed the flaky deploy step"),
+    ],
+)  # fmt: skip
+def test_rewrite_finds_the_persons_verb_in_how_people_write(original, bullet):
+    assert rewrite(original, RULES) == bullet
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "not sure if this counts but the nightly job now takes 9 min",
+        "idk if this is brag-worthy but the service now handles 3x the traffic",
+        "the service now handles 1.2M events/day",
+        "~40% fewer pages since the alert cleanup",
+        "CI is ~30% faster since the cache change",
+        "nobody has been paged in 6 weeks",
+        "still working on the Snowflake migration",
+    ],
+)
+def test_the_fallback_verb_never_fronts_raw_text(original):
+    assert not rewrite(original, RULES).startswith(RULES.fallback_verb)
+
+
+@pytest.mark.parametrize(
+    "text, results",
+    [
+        ("got us through the App Store rejection so 5.4 could ship", []),
+        ("batched the N+1 lookups with DataLoader", []),
+    ],
+)
+def test_released_versions_and_n_plus_one_are_not_results(text, results):
+    assert result_numbers(text) == results
+
+
+@pytest.mark.parametrize(
+    "paste, kind",
+    [
+        ("Also, I wrote the on-call guide for the purge jobs.", "docs"),
+        ("ran the load tests that caught a connection storm before launch — would have been a sev1", "incidents"),
+        ("Along the way I wrote the service migration checklist that other orgs have since copied.", "adoption"),
+        ("y'day: shipped rate limiter for public API", "reliability"),
+        ("FINALLY killed the last Python 2 script in the deploy pipeline", "migration"),
+        ("Fri: OOO\nMon: fixed the SSO redirect loop", "quality"),
+        ("answered most of the questions in #help-platform", "mentoring"),
+        ("got us through the App Store rejection so 5.4 could ship", "delivery"),
+        ("Wed: demoed the new search UI to sales", "adoption"),
+    ],
+)
+def test_the_question_fits_the_work_as_people_write_it(paste, kind, ladder):
+    (entry,) = draft_entries(paste, ladder)
+    assert entry.questions == (RULES.ask(kind),)
+
+
+def test_slack_header_needs_a_name_not_a_sentence():
+    assert split_entries("fixed it by 10:30\nshipped the importer") == ["fixed it by 10:30", "shipped the importer"]
+
+
 # -- the whole set of messy pastes -------------------------------------------------------------------------------
 
 
