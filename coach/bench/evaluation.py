@@ -241,6 +241,9 @@ class BragScores:
         return {"pass_rate": round(self.pass_rate, 4), **{field: getattr(self, field) for field in fields}}
 
 
+FRESH_BRAG = "brag-fresh.yaml"
+
+
 def load_brag_pastes(name: str = "brag-pastes.yaml") -> list[dict]:
     return load_labelled(name)
 
@@ -330,13 +333,16 @@ def score_brag(pastes: Sequence[dict], draft: Callable[[str], Sequence[object]])
 def brag_scores(
     draft: Callable[[str], Sequence[object]], pastes: Sequence[dict] | None = None
 ) -> dict[str, BragScores]:
-    """The brag set scored apart for the pastes tuned on and the held-out ones (`heldout: true`), which tuning never
-    looks at."""
+    """The brag set scored apart for the pastes tuned on, the held-out ones (`heldout: true`, which tuning does not
+    look at, though their failures were read while it went on) and the fresh blind set (`brag-fresh.yaml`, written
+    apart from the code and scored once when it came in)."""
+    fresh = load_brag_pastes(FRESH_BRAG) if pastes is None else []
     pastes = load_brag_pastes() if pastes is None else pastes
-    return {
+    scores = {
         "tuning": score_brag([p for p in pastes if not p.get("heldout")], draft),
         "heldout": score_brag([p for p in pastes if p.get("heldout")], draft),
     }
+    return scores | ({"fresh": score_brag(fresh, draft)} if fresh else {})
 
 
 def format_brag(name: str, scores: BragScores) -> str:

@@ -870,6 +870,8 @@ def _change_statement(text: str, rules: BragRules) -> str | None:
             if not match or not re.search(r"\d|half", match.group("rest")):
                 continue
             what, rest = match.group("what"), match.group("rest")
+            if direction == "either" and re.match(r"[~≈$]?\d[\d.,]*[a-z]*\s+[a-z]", rest, re.IGNORECASE):
+                continue  # "the migration moved 2.3M user accounts": a count of what moved, not a change
             if _verb_and_object(what, rules) or re.fullmatch(r"(?:i|we|they|it)", what.strip(), re.IGNORECASE):
                 continue
             if result_numbers(what):
@@ -1181,6 +1183,9 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
         if index and is_participle(bare) and is_work_verb(bare, rules.verbs) and FIRST_WORD.fullmatch(bare):
             if words[index - 1].endswith(","):
                 break  # "on-call, handled 6 pages": the person's own clause, not a passive
+            after = words[index + 1] if index + 1 < len(words) and word == bare else ""
+            if re.match(r"(?:[~≈$]?\d|(?:the|a|an|all|every|our|their|its)$)", after, re.IGNORECASE):
+                break  # "the migration moved 2.3M accounts": the thing did it, with an object; not a passive
             head = [w for w in words[:index] if w.lower() not in ("was", "were", "got", "is", "are", "been", "now")]
             if any(re.search(r"[(]|^(?:for|from|to|of|in|on|with|by|at)$", w.lower()) for w in head):
                 break
@@ -1208,7 +1213,7 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
         return f"{rules.moved_off} {_lower_first(onto.group('what'))} onto {onto.group('rest')}"
     if _negative_subject(text, rules):
         return f"{rules.state_verb} {_lower_first(text)}"  # "Ensured nobody has been paged for the cluster in 6 weeks"
-    now = _now_result(text, rules)
+    now = _now_result(text, rules) or _present_state(text, rules)
     if now:
         return now
     if context_verb:
@@ -1291,6 +1296,34 @@ def _now_result(text: str, rules: BragRules) -> str | None:
     if lemma is None or verb.lower() not in verb_forms(lemma, "VBZ") or not result_numbers(rest):
         return None
     return f"{rules.now_result_verbs['other']} {what} to {lemma}{rest}"
+
+
+def _present_state(text: str, rules: BragRules) -> str | None:
+    """'7 teams now deploy through the golden path' -> 'Got 7 teams to deploy through the golden path', 'the catalog
+    covers all 186 services' -> 'Got the catalog to cover all 186 services': a measured state the person brought
+    about, told in the present with no verb of theirs (anything else would put a verb in their mouth)."""
+    # The verb is followed by what it acts on ("covers all 186", "deploy through"): that tells it from a noun ("7
+    # teams", "search results load").
+    match = re.match(
+        r"^(?P<what>(?:[^\s,;.()]+\s+){1,5}?)(?P<now>now\s+)?(?P<v>[a-z]+)\b"
+        r"(?P<rest>\s+(?:the|a|an|all|every|each|over|under|about|around|through|to|in|on|for|with|from|across|more"
+        r"|fewer|less|twice|half)\b.*|\s+[~≈$]?\d.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    if not match or not result_numbers(text) or re.search(r"\d\S*\s+$", match.group("what")):
+        return None
+    what, verb = match.group("what").strip(), match.group("v").lower()
+    if re.search(r"\b(?:i|we|i'm|we're|it|this|that|they)\b", what, re.IGNORECASE):
+        return None
+    if any(is_past_tense(w) or is_gerund(w) for w in FIRST_WORD.findall(what)):
+        return None
+    lemma = next(iter(verb_lemmas(verb)), None)
+    if lemma is None or lemma in ("be", "have", "do", "get", "go"):
+        return None
+    if verb not in verb_forms(lemma, "VBZ") + ((lemma,) if match.group("now") else ()):
+        return None
+    return f"{rules.now_result_verbs['other']} {_lower_first(what)} to {lemma}{match.group('rest')}"
 
 
 RESULT_CHANGES = ("cut", "reduce", "lift", "raise", "increase", "improve", "save", "drop", "boost", "double", "triple",
