@@ -83,7 +83,7 @@ COMPARATIVES = (
     r"(?:faster|slower|quicker|smaller|bigger|cheaper|better|easier|simpler|safer|less|more|fewer|lower|higher)"
 )
 # The parts of a number people write around it: "~$12k", "2.1s", "99.95%", "3x".
-MEASURE = r"(?<![A-Za-z\d.,])[~≈]?\$?\d[\d.,]*\s?(?:%|[kKmMbB]\b|x\b|ms\b|s\b|sec\b|secs\b|min\b|mins\b|minutes\b|m\b|h\b|hrs?\b|hours?\b|[KMGT]B\b|days?\b|weeks?\b)?"
+MEASURE = r"(?<![A-Za-z\d.,])[~≈]?\$?\d[\d.,]*\s?(?:%|[kKmMbB]\b|x\b|ms\b|s\b|sec\b|secs\b|min\b|mins\b|minutes\b|m\b|h\b|hrs?\b|hours?\b|[KMGTkmgt][Bb]\b|days?\b|weeks?\b)?"
 UNIT_SCALE = {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "m": 60, "min": 60, "mins": 60, "minutes": 60, "h": 3600,
               "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400, "week": 604800,
               "weeks": 604800, "k": 1e3, "m_": 1e6, "b": 1e9, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12}  # fmt: skip
@@ -256,10 +256,10 @@ def _has_phrase(lowered: str, phrase: str) -> re.Match[str] | None:
 # Units written onto a number ("800ms", "2x", "$12k", "1.2M", "2TB") or after it ("25 min"); other letters on a
 # number make a name or a code ("2FA", "5G", "3rd").
 ATTACHED_UNIT = re.compile(
-    r"(?:%|x|k|K|M|B|bn|ms|s|sec|secs|min|mins|m|h|hr|hrs|d|mo|w|[KMGT]B|qps|rps|tps)(?![A-Za-z])"
+    r"(?:%|x|k|K|M|B|bn|ms|s|sec|secs|min|mins|m|h|hr|hrs|d|mo|w|[KMGTkmgt][Bb]|qps|rps|tps)(?![A-Za-z])"
 )
 SPACED_UNIT = re.compile(
-    r"\s(?:%|ms|s|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?|[KMGT]B|x)(?![A-Za-z])"
+    r"\s(?:%|ms|s|secs?|seconds?|mins?|minutes?|hours?|hrs?|days?|weeks?|months?|years?|[KMGTkmgt][Bb]|x)(?![A-Za-z])"
 )
 
 
@@ -798,7 +798,8 @@ def _label(text: str, rules: BragRules) -> tuple[str, str | None, str | None]:
     if _is_time_label(label, rules):
         return rest, None, None
     words = label.split()
-    if len(words) > 6 or is_past_tense(words[0]):
+    # "shipped: the importer" is no label; "Cost: I led the effort ..." is one ("cost" is a past tense too)
+    if len(words) > 6 or (is_past_tense(words[0]) and not reports_work_done(rest, rules.verbs)):
         return text, None, None
     status = next((rules.status_words[w.lower()] for w in words if w.lower() in rules.status_words), None)
     kept = " ".join(w for w in words if w.lower() not in rules.status_words)
@@ -1356,7 +1357,8 @@ def _result_first(text: str, rules: BragRules) -> str:
     building the harness'; 'Owned the rewrite; failed payments dropped from 3% to 0.2%' -> 'Cut failed payments
     from 3% to 0.2% by owning the rewrite'. Only when what was done has no result of its own."""
     transitive = re.search(
-        r"(?:,\s*which\s+|,\s*(?=(?:saving|cutting|reducing|lifting|raising|doubling|halving)\b)|\s+which\s+)"
+        r"(?:,\s*which\s+|,\s*(?=(?:saving|cutting|reducing|lifting|raising|doubling|halving|bringing|taking|dropping)\b)"
+        r"|\s+which\s+)"
         r"(?P<verb>\w+)\s+(?P<result>.+)$",
         text,
         re.IGNORECASE,
@@ -1365,7 +1367,12 @@ def _result_first(text: str, rules: BragRules) -> str:
         action, verb, result = text[: transitive.start()], transitive.group("verb"), transitive.group("result")
         lemma = (verb_lemmas(verb) or ("",))[0]
         if lemma in RESULT_CHANGES and result_numbers(result) and not _measured_change(action):
-            return _with_means(f"{_capitalize(past_tense(verb) or verb)} {result}", _gerund_clause(action, rules))
+            # "taking frame time from 19.4ms to 14.1ms" says which way it went: "Cut frame time from ..."
+            way = _direction(result) if lemma in ("bring", "take") else None
+            said = _change_verb(way, rules) if way else _capitalize(past_tense(verb) or verb)
+            if way:
+                result = re.sub(r"\s(?:down|up)(?=\s+to\b)", "", result)
+            return _with_means(f"{said} {result}", _gerund_clause(action, rules))
     for separator in (r"\.\s+", r";\s+", r",?\s+and then\s+", r",\s+and\s+", r",\s+"):
         parts = re.split(separator, text, maxsplit=1)
         if len(parts) != 2 or result_numbers(parts[0]) or not result_numbers(parts[1]):

@@ -167,6 +167,13 @@ def test_sub_items_belong_to_their_item_and_group_labels_are_not_entries():
         ("the service catalog covers all 186 services", "Got the service catalog to cover all 186 services"),
         ("weekly pairing with Olu on the ingest service", "Paired weekly with Olu on the ingest service"),
         ("PSA I deleted the legacy PHP admin panel", "Deleted the legacy PHP admin panel"),
+        ("so uh i finaly migrated the design system to tokens", "Migrated the design system to tokens"),
+        ("rebuilt the settings page in React, bundle went from 412kb to 180kb",
+         "Cut bundle from 412kb to 180kb by rebuilding the settings page in React"),
+        ("Rewrote the foliage LOD system, taking the GPU frame time from 19.4ms to 14.1ms",
+         "Cut the GPU frame time from 19.4ms to 14.1ms by rewriting the foliage LOD system"),
+        ("Cost: I led the effort to right-size our warehouses, bringing monthly spend from $61k down to $37k",
+         "Cut monthly spend from $61k to $37k by leading the effort to right-size the warehouses (Cost)"),
     ],
 )  # fmt: skip
 def test_rewrite_leads_with_a_past_tense_verb_of_the_persons_words(original, bullet):
