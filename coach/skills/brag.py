@@ -410,6 +410,8 @@ def _continues(previous: _Line, text: str, raw: str, rules: BragRules) -> bool:
     if reports_work_done(text, rules.verbs):
         return False
     indent = len(raw) - len(raw.lstrip())
+    if not previous.marked and len(previous.text) >= 60 and re.search(r"[\w,]$", previous.text.rstrip()):
+        return True  # a paragraph wrapped before a name: "... off the legacy" / "RabbitMQ cluster onto Pulsar"
     return (previous.marked and indent > previous.indent) or not text[:1].isupper()
 
 
@@ -1582,10 +1584,34 @@ def _starts_with_work(sentence: str, rules: BragRules) -> bool:
     )
 
 
+@cache
+def _verb_spellings(lemmas: frozenset[str]) -> tuple[str, ...]:
+    """The past tenses of the verbs the rules name: what a misspelt opening verb is put right to."""
+    return tuple(sorted({form for lemma in lemmas if " " not in lemma for form in verb_forms(lemma, "VBD")}))
+
+
+def _respelled(text: str, rules: BragRules) -> str:
+    """'fixd the late-arriving data bug' -> 'fixed the ...': the first word of each sentence, when it is no English
+    word and one edit (a swap of two letters counts as one) from exactly one past tense of the rules' verbs."""
+    from rapidfuzz.distance import OSA
+
+    lemmas = {*rules.verb_kinds, *rules.nominal_verbs.values(), *rules.plain_verbs.values(), *rules.activity_verbs}
+    spellings = _verb_spellings(frozenset(lemmas))
+
+    def fixed(match: re.Match[str]) -> str:
+        word = match.group("word")
+        if len(word) < 4 or is_known_word(word):
+            return match.group(0)
+        near = [form for form in spellings if OSA.distance(word.lower(), form, score_cutoff=1) <= 1]
+        return f"{match.group('before')}{near[0]}" if len(near) == 1 else match.group(0)
+
+    return re.sub(r"(?P<before>(?:^|[.;!?]\s+)(?:(?:i|we)\s+)?)(?P<word>[A-Za-z]+)\b", fixed, text, flags=re.I)
+
+
 def rewrite(original: str, rules: BragRules, context_verb: str | None = None) -> str:
     """The bullet for one entry: the rewrite, checked once more in code (its numbers must be the original's); when
     the check fails, the entry with only its padding dropped and its first verb in the past tense."""
-    bullet = reword(original, rules, context_verb)
+    bullet = reword(_respelled(original, rules), rules, context_verb)
     if numbers(bullet) == numbers(original):
         return bullet
     cleaned = _drop_padding(" ".join(original.split()).strip(" .;"), rules)

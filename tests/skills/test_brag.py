@@ -59,6 +59,25 @@ def test_a_sentence_that_wraps_is_one_entry():
     assert split_entries(paste) == [" ".join(paste.split())]
 
 
+def test_a_paragraph_wrapped_before_a_name_is_one_sentence():
+    paste = (
+        "This quarter I led the migration of the notifications service off the legacy\n"
+        "RabbitMQ cluster onto Pulsar, moving 14 producers and 31 consumers with zero\n"
+        "downtime."
+    )
+    assert split_entries(paste) == [" ".join(paste.split())]
+    assert split_entries("finished the Kafka consumer retry logic\nKafka lag alerts wired into PagerDuty") == [
+        "finished the Kafka consumer retry logic",
+        "Kafka lag alerts wired into PagerDuty",
+    ]
+
+
+def test_a_misspelt_opening_verb_is_put_right_and_names_are_left_alone():
+    assert rewrite("fixd the late-arriving data bug in orders_daily", RULES).startswith("Fixed the late-arriving")
+    assert rewrite("i migrtaed the billing jobs to Aurora", RULES) == "Migrated the billing jobs to Aurora"
+    assert rewrite("Kafak lag alerts wired into PagerDuty", RULES) == "Wired Kafak lag alerts into PagerDuty"
+
+
 def test_a_wrapped_line_that_ends_open_goes_on_even_before_a_verb():
     paste = "I rebuilt the alerting. We went from 120 alerts to 15, and nobody has\nmuted the channel since."
     assert len(split_entries(paste)) == 1
@@ -111,6 +130,7 @@ def test_digits_in_intro_lines_belong_to_no_entry(ladder):
         ("Wrote and maintained the API style guide, and ran the review sessions for it.", 1),
         ("Was incident commander for the DNS outage and ran the postmortem", 1),
         ("merged the retry policy, bounces down ~40%\nalso migrated the worker to Kubernetes", 2),
+        ("I split the OrderProcessor into 3 services. I also fixed the long-standing 504s on the admin export", 2),
     ],
 )
 def test_a_second_achievement_is_its_own_entry(paste, count):
