@@ -146,6 +146,7 @@ class BragRules:
     uptake_cues: tuple[str, ...]
     uptake_kind: str
     activity_verbs: frozenset[str]
+    umbrella_verbs: frozenset[str]
     plan_marks: tuple[str, ...]
     leading_verb_kinds: dict[str, str]
     comparatives: dict[str, tuple[str, ...]]
@@ -219,6 +220,7 @@ def parse_rules(raw: dict) -> BragRules:
         uptake_cues=by_length(raw["uptake_cues"]),
         uptake_kind=raw["uptake_kind"],
         activity_verbs=frozenset(str(item).lower() for item in raw["activity_verbs"]),
+        umbrella_verbs=frozenset(str(item).lower() for item in raw["umbrella_verbs"]),
         plan_marks=tuple(str(item) for item in raw["plan_marks"]),
         leading_verb_kinds={str(key).lower(): str(value) for key, value in raw["leading_verb_kinds"].items()},
         comparatives={
@@ -564,12 +566,33 @@ def _achievements(text: str, rules: BragRules) -> list[str]:
         first = True
         for sentence in sentences(chunk):
             opens = re.match(rules.another, sentence, re.IGNORECASE)
-            if first or (opens and reports_work_done(sentence[opens.end() :], rules.verbs)):
+            another = opens and reports_work_done(sentence[opens.end() :], rules.verbs)
+            if first or another or _another_piece(parts[-1], sentence, rules):
                 parts.append(sentence)
             else:
                 parts[-1] = f"{parts[-1]} {sentence}"
             first = False
     return [piece for part in parts for piece in _split_and(part, rules)]
+
+
+def _another_piece(before: str, sentence: str, rules: BragRules) -> bool:
+    """'Handled the Sev1 on tuesday. Wrote the postmortem too': after a report of work, a sentence that opens with
+    a verb of work done is another achievement, unless it points back ('Moved everything to ...'), gives the result
+    of the work before ('Went from 3.1s to 1.4s'), fills in what the first sentence owned or led ('Owned search
+    relevance. Rebuilt the query parser ...'), or lists the steps behind a result ('Cut p99 from 1.8s to 450ms.
+    Profiled the resolvers, batched the lookups ...')."""
+    opening = re.match(r"(?:i\s+)?(?P<verb>[A-Za-z]+)\b", sentence, re.IGNORECASE)
+    if not opening or not _is_past_work(opening.group("verb"), rules) or not reports_work_done(before, rules.verbs):
+        return False
+    first_clause = re.split(r"[,;]", sentence)[0]
+    if BACK_REFERENCE.search(first_clause) or re.search(r"\b(?:everything|the rest)\b", first_clause, re.I):
+        return False
+    if _change_statement(sentence, rules) or re.match(r"(?:i\s+)?(?:went|got|brought|took)\b", sentence, re.I):
+        return False
+    owns = any(set(verb_lemmas(word)) & rules.umbrella_verbs for word in FIRST_WORD.findall(before)[:8])
+    if owns and not re.search(r"[.!?]\s", before):
+        return False
+    return not (_measured_change(before) and not result_numbers(sentence) and _series(sentence, rules))
 
 
 def _split_and(text: str, rules: BragRules) -> list[str]:

@@ -131,6 +131,10 @@ def test_digits_in_intro_lines_belong_to_no_entry(ladder):
         ("Was incident commander for the DNS outage and ran the postmortem", 1),
         ("merged the retry policy, bounces down ~40%\nalso migrated the worker to Kubernetes", 2),
         ("I split the OrderProcessor into 3 services. I also fixed the long-standing 504s on the admin export", 2),
+        ("Handled the Sev1 on tuesday, rolled back the bad config push in 11 min. Wrote the postmortem too", 2),
+        ("Retired the self-hosted Elasticsearch cluster. Moved everything to OpenSearch, saves ~$3.2k a month", 1),
+        ("I owned search relevance. I rebuilt the query parser, lifting conversion from 11.2% to 12.9%", 1),
+        ("Cut the p99 from 1.8s to 450ms. Profiled the resolvers, batched the lookups and added a cache", 1),
     ],
 )
 def test_a_second_achievement_is_its_own_entry(paste, count):
