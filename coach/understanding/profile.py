@@ -8,9 +8,11 @@ labelled self-descriptions. Unknown stays None.
 from __future__ import annotations
 
 import inspect
+import math
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
 from pathlib import Path
 
 from coach.knowledge.data import KNOWLEDGE_DIR, read_data
@@ -24,63 +26,102 @@ QUESTION_WORD = re.compile(
 WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "a couple of": 2, "a few": 3, "several": 4, "a dozen": 12,
-    "about a": 1, "a": 1,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "a couple of": 2, "a few": 3,
+    "several": 4, "a dozen": 12, "about a": 1, "a": 1, "half a": 0.5,
 }  # fmt: skip
 
 # Coding that is denied: "barely touch code", "no more coding", "don't code at all".
 NO_CODING = re.compile(
     r"\b(?:no more|don'?t|do not|doesn'?t|haven'?t|barely|never|zero|rarely|hardly|no longer|not|very little|"
-    r"almost no|no real|no)\s+(?:[\w-]+\s+){0,2}?(?:cod(?:e|ing)|programming|hands[- ]on|ic work|feature work)\b"
+    r"almost no|no real|no|(?<!a )little|not much)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:cod(?:e|ing)|programming|hands[- ]on|ic work|feature work|ide)\b"
 )
+# Managing people or managers, told without a title: "i manage a team of 7", "managing 5 devs", "perf reviews for
+# 9 people"; "i have 4 managers reporting to me", "my direct reports are all engineering managers".
+COUNT = r"(?:\d+|[a-z]+(?: [a-z]+)?)"
 MANAGES_PEOPLE = re.compile(
-    r"\b(?:i|we)\s+(?:manage|run|supervise|have)\s+(?:a team of\s+)?(\d+|[a-z]+(?: [a-z]+)?)\s+"
-    r"(?:direct\s+)?(?:engineers|developers|devs|people|reports|direct reports|ics)\b"
+    rf"\b(?:i|we)\s+(?:manage|run|supervise|have)\s+(?:a team of\s+)?{COUNT}\s+"
+    r"(?:direct\s+)?(?:engineers|developers|devs|people|reports|direct reports|ics)\b|"
+    r"\bi\s+(?:manage|supervise)\s+a (?:small |big )?team\s*(?:of|\()\s*(?:\d+|[a-z]+)\b|"
+    rf"(?:^|[.,;]\s*)(?:recently |just )?(?:started )?managing (?:the |a |my )?(?:[\w-]+ )?(?:team\b|{COUNT} "
+    r"(?:engineers|developers|devs|people)\b)|"
+    rf"\b(?:perf(?:ormance)? reviews|1:1s|one-on-ones) for (?:my )?{COUNT} (?:people|reports|engineers|devs)\b|"
+    r"\bin charge of hiring\b"
 )
 MANAGES_TEAMS = re.compile(
     r"\b(?:i|we)\s+(?:manage|run|oversee|lead)\s+(?:\d+|[a-z]+)\s+(?:teams|managers|engineering managers)\b|"
-    r"\bmanager of managers\b|\bi manage managers\b"
+    r"\bmanager of managers\b|\bi manage managers\b|"
+    rf"\b(?:i have|i'?ve got|responsible for)\s+{COUNT}\s+(?:managers|ems|engineering managers)\b|"
+    r"\bmy (?:direct )?reports are (?:all )?(?:engineering )?managers\b|\bmy managers \(i have\b"
 )
+# A career told in stretches ("3 years as a data analyst and 4 as a swe", "2 years at a startup + 5 at amazon"): the
+# stretches add up, unless a total is stated or a stretch is still to come ("within a year", "in 3 years").
+BARE_NUMBERS = "|".join(name for name in WORD_NUMBERS if " " not in name and name != "a")
+STRETCH = re.compile(rf"(?:\band|\bthen|\bafter|\bbefore|,|\+|\.)\s+(?P<number>\d{{1,2}}|{BARE_NUMBERS})\s+(?:as|at)\b")
+TOTAL = re.compile(r"\b(?:total|overall|in all|altogether|experience|exp|with)\b|yoe\b|\d\s?\+(?!\s*\d)")
+# A total said as one ("total experience 8 years", "11 total", "9 yoe overall") is the experience, whatever else.
+STATED_TOTAL = re.compile(
+    r"\btotal(?: experience)?(?: of)?\s*:?\s*(?P<before>\d{1,2})\b|"
+    r"\b(?P<after>\d{1,2})\s*(?:years?|yrs?|yoe)?\s*(?:in total|total|overall)\b"
+)
+# A stretch still to come is no experience ("mid within a year", "senior in the next 2 years").
+FUTURE = re.compile(r"\b(?:within|in the next|in under|under|by|next)\s+$")
+TO_COME = re.compile(r"\b(?:in|within|next|by|than|of|under)\s+(?:the\s+)?(?:next\s+)?$")
 LEADS_TEAM = re.compile(r"\bi\s+(?:lead|run)\s+(?:a|the|my)?\s*team\s+of\s+(?:\d+|[a-z]+)\b")
 # A stated number of years ("6 yoe", "~8 yrs", "15ish years", "years: 9", "two decades"): candidates whose context
 # then says whether they are the speaker's experience ("10 yoe") or something else ("staff for 4 years").
 YEARS = re.compile(
     r"\b(?P<number>\d{1,2}(?:\.\d)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
-    r"(?:\s*\+|ish|\s*-\s*ish)?\s*(?P<unit>years?|yrs?|yoe|decades?|y(?=\s+exp))\b(?! (?:ago|from now|time))"
+    r"(?:\s*\+|ish|\s*-\s*ish)?\s*(?P<unit>years?|yrs?|yoe|decades?|y(?=\s+exp|\s*[,.;|)]|\s*$))\b"
+    r"(?! (?:ago|from now|time|off))"
     r"|\b(?:years|yoe|yrs)\s*(?:of experience)?\s*[:=]\s*(?P<after>\d{1,2})\b"
 )
 BOTH = re.compile(
-    r"\bhalf\b.{1,60}\bhalf\b|\b(?:both|half (?:of )?(?:my|the) (?:time|week|day)|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split (?:my time|"
-    r"between|evenly)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of|"
-    r"hands[- ]on (?:tech )?lead|player[- ]coach|[2-7]0 ?/ ?[2-7]0)\b"
+    r"\bhalf\b.{1,60}\bhalf\b|\b(?:both|half (?:of )?(?:my|the) (?:time|week|day)|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split(?:ting)? "
+    r"(?:my )?(?:(?:time|day|week) )?(?:between|evenly)|split my (?:time|day|week)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of|"
+    r"hands[- ]on (?:tech )?lead|player[- ]coach|[2-7]0 ?/ ?[2-7]0|(?:about|maybe|roughly|around) half|in half|"
+    r"half (?:of )?(?:the|my) (?:[\w-]+ )?(?:code|coding|features))\b"
 )
 CODING = re.compile(
     r"\b(?:cod(?:e|es|ing|er)|hands[- ]on|programming|heads?[- ]down|ic work|implementation|implementing|"
     r"writing software|(?:building|shipping|ship) (?:\w+ )?features|individual contributor work|technical work|"
     r"engineering work|developing|development|fix(?:es|ing)? (?:\w+ )?bugs|bug (?:tickets|fixes|fixing)|tickets all day|"
-    r"pick(?:ing)? up tickets|writ(?:e|ing) (?:\w+ )?tests?|pure ic)\b"
+    r"pick(?:ing)? up tickets|writ(?:e|ing) (?:\w+ )?tests?|pure ic|implement(?:s|ing)?|(?:in|opened) (?:the|my) ide|"
+    r"writ(?:e|es|ing) (?:[\w-]+ )?(?:firmware|crud|features)|"
+    r"writ(?:e|es|ing) (?:[\w-]+ ){0,2}all day)\b"
 )
 # What leading work is; a title, a team or its size alone ("EM of 6", "I manage 9 engineers") says no focus.
 LEADING = re.compile(
     r"\b(?:leading|leadership|management work|managing people|people (?:stuff|work|management|things)|mentoring|"
     r"meetings|coordinat(?:e|ing)|running the team|hiring|one-on-ones|1:1s|planning|strategy|direct reports|"
     r"design (?:reviews|discussions)|reviewing|alignment|rfcs|(?:technical|setting|set) direction|unblocking|"
-    r"advis(?:e|ing))\b"
+    r"advis(?:e|ing)|reviews|design docs?|specs|architecture|prfaqs|run(?:ning)? (?:the|my|our) team|"
+    r"lead(?:ing)? (?:a |the |our )?(?:[\w-]+ )?(?:project|design)|coaching|(?:(?<=all )|(?<=mostly ))(?:people|docs)|"
+    r"stakeholders|roadmaps?|design (?:and|&) reviews?|designing)\b"
 )
+# How long someone has coded is their career, not how they spend their time now: "coding professionally for 4
+# years", "been coding since 2015", "10 years of straight IC work".
+CAREER = re.compile(
+    r"\b(?:cod(?:e|ing)|programming|writing (?:code|software)|developing)\s+(?:professionally\s+)?"
+    r"(?:for\s+(?:about\s+|over\s+|almost\s+)?[\w.+]+\s+(?:years?|yrs?|decades?)|since\s+(?:\d{4}|college|school))|"
+    r"\b(?:years?|yrs?|decades?) of (?:[\w-]+ )?(?:ic work|coding|programming)\b"
+)
+# "more time in meetings than coding": the one they spend more time on.
+MORE_TIME = re.compile(r"\bmore (?:time|hours) (?:in|on|doing)\s+(?P<more>[\w: -]+?)\s+than\b")
 # A clause that is not about how the speaker spends their time now: a wish, a taste, a maybe, the past, someone else.
 NOT_NOW = re.compile(
     r"\b(?:want|wants|wanted|wanna|would|could|should|if|hoping|hope|itching|aspir\w*|someday|eventually|thinking|"
     r"considering|not sure|planning to|trying to|looking to|interested|interest|dream\w*|love|loves|hate|hates|"
-    r"enjoy|enjoys|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
+    r"enjoy|enjoys|likes|someone|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
     r"(?:my|our|the|his|her) (?:mentor|manager|skip|wife|husband|friend|brother|sister|boss|director|principal|lead|"
-    r"em|cto|vp)|he|she|he's|she's|don'?t manage|not a (?:manager|lead|people manager)|never been)\b"
+    r"em|cto|vp|tl|tech lead)|he|she|he's|she's|don'?t manage|don'?t do|do not do|not a (?:manager|lead|people manager)|never been)\b"
 )
 CLAUSE = re.compile(r",|;|:\s|\s[-–—]+\s|\sbut\s|\sand\s")
 MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|most of (?:my|the) (?:time|day|week))"
 PERCENT = re.compile(
     r"(\d{1,3})\s*%\s*(?:of (?:my|the) (?:time|week|day)\s+)?(?:is\s+|on\s+)?(?:[\w-]+\s+)?"
     r"(coding|code|leading|leadership|managing|people|meetings)|"
-    r"\b(coding|codes?|leading|leadership|managing)\s+(?:[\w-]+\s+){0,2}?(\d{1,3})\s*%"
+    r"\b(coding|codes?|leading|leadership|managing)\s+(?:[\w-]+\s+){0,2}?(\d{1,3})(?:\s*-\s*\d{1,3})?\s*%"
 )
 TRACK_WORDS = {
     "manager": re.compile(r"\b(?:management|manager|people) track\b|\bgo into management\b"),
@@ -98,12 +139,18 @@ def _number(raw: str) -> float:
     return float(WORD_NUMBERS.get(raw, raw))
 
 
+def _whole(years: float) -> float:
+    """Years as the labelled data counts them: to the nearest whole year, a half up ("1.5 yrs" is 2)."""
+    return float(math.floor(years + 0.5))
+
+
 def read_focus(text: str) -> Focus | None:
     """coding, leading or both, from how a person describes their time; None when they do not say."""
     text = normalize(text)
     for value in FOCUS_VALUES:
         if text == value:
             return value
+    text = CAREER.sub(" ", text)
     if NO_CODING.search(text):
         return "leading"
     percent = PERCENT.search(text)
@@ -114,14 +161,23 @@ def read_focus(text: str) -> Focus | None:
             return "both"
         other: Focus = "leading" if kind == "coding" else "coding"
         return kind if share > 75 else other
+    more = MORE_TIME.search(text)
+    if more:
+        if CODING.search(more.group("more")):
+            return "coding"
+        if LEADING.search(more.group("more")):
+            return "leading"
     if BOTH.search(text):
         return "both"
-    mostly_coding = re.search(rf"{MOSTLY}\s+(?:[\w-]+\s+){{0,3}}?{CODING.pattern}", text)
-    mostly_leading = re.search(rf"{MOSTLY}\s+(?:[\w-]+\s+){{0,3}}?{LEADING.pattern}", text)
-    if mostly_coding and not mostly_leading:
-        return "coding"
-    if mostly_leading and not mostly_coding:
-        return "leading"
+    # What "mostly" is said of is the nearest kind of work after it ("mostly coding with some mentoring").
+    mostly = {
+        "coding" if found.group("coding") else "leading"
+        for found in re.finditer(
+            rf"{MOSTLY}\s+(?:[\w-]+\s+){{0,3}}?(?:(?P<coding>{CODING.pattern})|(?P<leading>{LEADING.pattern}))", text
+        )
+    }
+    if len(mostly) == 1:
+        return "coding" if "coding" in mostly else "leading"
     coding, leading = CODING.search(text), LEADING.search(text)
     if coding and leading:
         return "both"
@@ -148,6 +204,34 @@ def _tokens(text: str) -> list[str]:
     return TOKENS.findall(text.replace("'", ""))
 
 
+@cache
+def _track_words() -> tuple[re.Pattern[str], dict[str, str]]:
+    """Words for a track that name a level without a title ("move into management"), from aliases.yaml."""
+    words = {str(word).lower(): str(level) for level, found in read_data("aliases.yaml")["track_words"].items()
+             for word in found}  # fmt: skip
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), words
+
+
+@cache
+def _role_cues() -> dict[str, re.Pattern[str]]:
+    """Each group of words that tells whose a level is (a goal, a past, someone else's), from aliases.yaml."""
+    return {group: re.compile(r"\b(?:" + "|".join(re.escape(str(cue).replace("'", "")) for cue in cues) + r")\b")
+            for group, cues in read_data("aliases.yaml")["role_cues"].items()}  # fmt: skip
+
+
+def _cue_features(left: list[str]) -> list[str]:
+    """The cue groups among the words before a level: near ones (3 words) and any in its clause (8 words), so
+    "tryna make staff" reads like "want to become staff" although "tryna" is rare in the labelled data."""
+    features = []
+    for group, pattern in _role_cues().items():
+        if pattern.search(" ".join(left[-3:])):
+            features.append(f"cue1={group}")
+        if pattern.search(" ".join(left[-8:])):
+            features.append(f"cue={group}")
+    return features
+
+
 def mention_features(text: str, mentions: list[Mention], position: int) -> str:
     """The words around one level a message names, as features for its role: the words right before and after
     it, the rest of its sentence, and where it stands (other levels show as LVL, so "from LVL to" reads alike)."""
@@ -170,6 +254,7 @@ def mention_features(text: str, mentions: list[Mention], position: int) -> str:
     features += [f"lb={word}" for word in left[-10:]]
     features += [f"rb={word}" for word in right[:8]]
     features += [f"mb={word}" for word in _tokens(text[:start])[-12:]]  # the sentences before it
+    features += _cue_features(left)
     features.append("starts" if not left else "inside")
     mood = "question" if text[end : end + 1] == "?" else "statement"
     features.append(mood)
@@ -182,8 +267,26 @@ def mention_features(text: str, mentions: list[Mention], position: int) -> str:
     return " ".join(features)
 
 
+@cache
+def _not_levels() -> re.Pattern[str]:
+    """Words that look like a level and are not one ("a senior in college", "tl;dr"), from aliases.yaml."""
+    words = sorted((str(word).lower() for word in read_data("aliases.yaml")["not_levels"]), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(word) for word in words) + r")(?![\w-])")
+
+
 def _mentions(text: str, ladder: Ladder) -> list[Mention]:
-    return ladder.mentions(text, text)
+    """The levels a text names by title or code, and by a word for a track ("into management"), leftmost first;
+    none inside words that only look like a level (blanked to the same length, so places stay)."""
+    pattern, words = _track_words()
+    text = _not_levels().sub(lambda match: " " * len(match.group(0)), text)
+    found = ladder.mentions(text, text)
+    found += [Mention(match.start(), match.end(), words[match.group(0)]) for match in pattern.finditer(text)]
+    found.sort(key=lambda mention: (mention.start, -(mention.end - mention.start)))
+    kept: list[Mention] = []
+    for mention in found:
+        if not kept or mention.start >= kept[-1].end:
+            kept.append(mention)
+    return kept
 
 
 def role_examples(items: Iterable[Mapping[str, object]], ladder: Ladder) -> dict[str, list[str]]:
@@ -226,7 +329,10 @@ def year_mentions(text: str) -> list[Mention]:
     for match in YEARS.finditer(text):
         raw = match.group("number") or match.group("after")
         value = _number(raw) * (10 if (match.group("unit") or "").startswith("decade") else 1)
-        found.append(Mention(match.start(), match.end(), f"{value:g}"))
+        if FUTURE.search(text[max(0, match.start() - 20) : match.start()]):
+            continue
+        if value == 0 or value >= 1:  # "half a year in" states no whole year; "0 yoe" does
+            found.append(Mention(match.start(), match.end(), f"{_whole(value):g}"))
     return found
 
 
@@ -294,7 +400,8 @@ class ProfileReader:
         mentions = _mentions(text, self.ladder)
         scored = [self.roles.probabilities(mention_features(text, mentions, n)) for n in range(len(mentions))]
         level = _best(mentions, scored, "self", CHANGE_THRESHOLD if known else ROLE_THRESHOLD["self"])
-        others = [(mention, scores) for mention, scores in zip(mentions, scored, strict=True) if mention.level != level]
+        others = [(mention, scores) for mention, scores in zip(mentions, scored, strict=True)
+                  if self._above(mention.level, level)]  # fmt: skip
         target = _best([m for m, _ in others], [s for _, s in others], "target", ROLE_THRESHOLD["target"])
         if level is None:
             if MANAGES_TEAMS.search(text):
@@ -308,14 +415,40 @@ class ProfileReader:
             track = next((name for name, pattern in TRACK_WORDS.items() if pattern.search(text)), None)
         return Profile(level=level, focus=_focus(text), track=track, target=target, years=self._years(text))
 
+    def _above(self, target: str, level: str | None) -> bool:
+        """Whether a level can be a goal from the speaker's: one up their track, or on the other track (nobody in
+        the labelled data aims at their own level or below: "senior at a startup, at google i'd be an L4")."""
+        if level is None:
+            return True
+        now, then = self.ladder.level(level), self.ladder.level(target)
+        return then.track != now.track or then.rank > now.rank
+
     def _years(self, text: str) -> float | None:
-        """The stated number of years likeliest to be the speaker's experience, if likely enough."""
+        """The stated number of years likeliest to be the speaker's experience, if likely enough; the sum of the
+        stretches of a career told in stretches."""
+        total = STATED_TOTAL.search(text)
+        if total:
+            return float(total.group("before") or total.group("after"))
         mentions = year_mentions(text)
+        stretches = _stretches(text, mentions)
+        if len(stretches) >= 2 and not TOTAL.search(text):
+            return sum(stretches)
         scored = [
             self.years.probabilities(mention_features(text, mentions, n))["experience"] for n in range(len(mentions))
         ]
         best = max(zip(scored, (float(mention.level) for mention in mentions), strict=True), default=None)
         return best[1] if best is not None and best[0] >= 0.5 else None
+
+
+def _stretches(text: str, mentions: Sequence[Mention]) -> list[float]:
+    """The years of each past stretch of a career a text tells: stated years, and bare numbers that continue them
+    ("... and 4 as a software engineer"); none that is still to come ("mid within a year")."""
+    found = [(mention.start, float(mention.level)) for mention in mentions]
+    spans = [(mention.start, mention.end) for mention in mentions]
+    for match in STRETCH.finditer(text):
+        if found and not any(start <= match.start() < end for start, end in spans):
+            found.append((match.start(), _number(match.group("number"))))
+    return [value for start, value in found if not TO_COME.search(text[max(0, start - 20) : start])]
 
 
 def _best(

@@ -81,6 +81,18 @@ CASES = [
         None,
         None,
     ),
+    # A goal named by a track word, not a title; a goal is above the speaker's level or on the other track.
+    ("senior backend dev, 7 yoe, want to move into management", "Senior", None, "Engineering Manager", 7.0),
+    ("ICT3 at Apple, want to get to ICT4", "Mid", None, "Senior", None),
+    # Years: a career told in stretches adds up; a half rounds up (the labelled data's convention).
+    ("3 years as a data analyst and 4 as a software engineer, mid-level", "Mid", None, None, 7.0),
+    ("1.5 yrs into my first dev job, still junior", "Junior", None, None, 2.0),
+    ("junior, want to get to mid within a year", "Junior", None, "Mid", None),
+    # What "mostly" is said of is the nearest kind of work; "more time in X than Y" is X.
+    ("senior dev, mostly coding with some mentoring", "Senior", "coding", None, None),
+    ("i'm a mid and i spend more time in meetings than coding", "Mid", "leading", None, None),
+    ("I have 3 EMs reporting to me", "Senior Engineering Manager", None, None, None),
+    ("senior in college, interning at a bank this summer", "Intern", None, None, None),
 ]
 
 
