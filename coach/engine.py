@@ -35,7 +35,14 @@ from coach.skills.plans import PlanError, build_plan, plan_in_chat
 from coach.storage.store import UserStore
 from coach.text import sentences, terms
 from coach.understanding.followups import brag_action, context_weights, pointed_entries, with_topic
-from coach.understanding.intents import IntentClassifier, Label, asks, is_pasted_list, strip_instruction
+from coach.understanding.intents import (
+    IntentClassifier,
+    Label,
+    asks,
+    is_pasted_list,
+    requests_advice,
+    strip_instruction,
+)
 from coach.understanding.profile import (
     QUESTION_WORD,
     ProfileReader,
@@ -242,6 +249,8 @@ class Coach:
         label = self.classifier.classify(text, context_weights(state) if state is not None else None)
         if label == "brag" and not is_pasted_list(text) and QUESTION_WORD.match(sentences(text)[-1].lower()):
             return "question"  # work described, then a question about it ("... how should I quantify that?")
+        if label == "brag" and requests_advice(text):
+            return "question"  # "give me some better verbs than 'worked on'": advice asked for, nothing pasted
         if label == "profile" and asks(text):
             return "question"  # a self-description that also asks something: answer it (the profile is read too)
         if label == "other" and self._answerable(text):

@@ -138,10 +138,11 @@ class Ladder:
 
         def fixed(match: re.Match[str]) -> str:
             word = match.group(0)
-            if word in self._title_words or word in self.titles or is_known_word(word):
+            if word in self._title_words or word in self.titles:
                 return word
             near = [title for title in self._title_words if OSA.distance(word, title, score_cutoff=1) <= 1]
-            return near[0] if len(near) == 1 else word
+            # English words are asked about last: lemminflect's dictionary costs a cold start a third of a second.
+            return near[0] if len(near) == 1 and not is_known_word(word) else word
 
         return re.sub(r"(?<![\w-])[a-z]{4,}(?![\w-])", fixed, text)
 

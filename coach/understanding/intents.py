@@ -32,6 +32,27 @@ def asks(text: str) -> bool:
     )
 
 
+# "give me some better verbs than 'worked on'", "can you suggest ...": a request for advice, not a paste, when
+# nothing in it reports work done.
+REQUEST = re.compile(r"^(?:(?:can|could|would) you\s+)?(?:please\s+|pls\s+)?(?:give|suggest|list|recommend|show|tell|"
+                     r"share)\s+(?:me|us)\b", re.IGNORECASE)  # fmt: skip
+
+
+BULLETS_FOR = re.compile(r"\b(?:bullets?|brag|write-?ups?)\s+(?:for|from|out of|about|on)\s+(?:the|this|these|my|our)\b",
+                         re.IGNORECASE)  # fmt: skip
+
+
+def requests_advice(text: str) -> bool:
+    """Whether a message asks for advice in the imperative and reports no work of its own."""
+    from coach.text_verbs import reports_work_done
+
+    parts = sentences(text)
+    pasted = sentences(strip_instruction(text))  # "give me bullets for this: shipped the importer" is a paste
+    if not parts or REQUEST.match(parts[0]) is None or BULLETS_FOR.search(text):
+        return False
+    return not any(map(reports_work_done, parts + pasted))
+
+
 def strip_instruction(text: str) -> str:
     """The pasted accomplishments without a line that only introduces them ("turn these into bullets:")."""
     lines = [line for line in text.splitlines() if line.strip()]
