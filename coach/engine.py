@@ -300,8 +300,10 @@ class Coach:
     ) -> ReplyStream:
         profile = state.profile
         asked = without_self_description(text, profile, self.ladder)
-        if asked != text and not is_supported(self.retriever.retrieve(asked, k=1)):
-            asked = text  # "my self-review as a junior is a list of tickets. what should it look like?" needs it all
+        if asked != text and (len(terms(asked)) < 3 or not is_supported(self.retriever.retrieve(asked, k=1))):
+            # "my self-review as a junior is a list of tickets. what should it look like?" and "... bad idea?" lean
+            # on what the person said about themselves: the question is all of it
+            asked = text
         condensed = self._condensed(asked, history) if follow_up_of is not None else None
         question = asked if follow_up_of is None else condensed or with_topic(asked, follow_up_of, self.ladder)
         levels = (profile.level or "", profile.target or "")

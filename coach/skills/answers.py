@@ -22,7 +22,12 @@ MAX_RELATED = 3
 SAME_WORDS = 0.6
 RELATED_CUTOFF = 0.5
 RELATED_GAP = 0.12  # a related section is about as close in meaning to the question as the answering one  # a related section scores at least half the best one's fused score
-CAUTION = re.compile(r"\b(?:mistakes?|traps?|pitfalls?|misconceptions?|anti-?patterns?|wrong|avoid)\b", re.IGNORECASE)
+# Words of a section about what goes wrong, and of a question that asks whether something does ("Bad move?").
+CAUTION = re.compile(
+    r"\b(?:mistakes?|traps?|pitfalls?|misconceptions?|anti-?patterns?|wrong|avoid|bad (?:move|idea|habit|sign)|"
+    r"red flags?|(?:is|was) (?:that|this|it) (?:bad|a problem))\b",
+    re.IGNORECASE,
+)
 FOLLOW_UP_BOTH = (
     "Where are you now in your career (e.g., Junior, Senior, Lead, Staff, or a manager level)? "
     "What's your current focus: coding, leading, or both?"
@@ -77,11 +82,12 @@ def gist(text: str) -> str:
 
 def answering_order(question: str, retrieved: Sequence[Retrieved]) -> list[Retrieved]:
     """The supported results, the one that answers first: a list of mistakes answers only a question about
-    mistakes, so for any other question the best section that is not one leads."""
+    mistakes, so for any other question the best section that is not one leads, and for such a question ("bad
+    idea?") the best that is."""
     used = relevant(retrieved, limit=len(retrieved), cutoff=RELATED_CUTOFF)
-    if CAUTION.search(question):
-        return used
-    lead = next((item for item in used if not CAUTION.search(item.chunk.section)), used[0] if used else None)
+    asks_caution = CAUTION.search(question) is not None
+    fits = (item for item in used if bool(CAUTION.search(item.chunk.section)) == asks_caution)
+    lead = next(fits, used[0] if used else None)
     return [lead, *(item for item in used if item is not lead)] if lead is not None else []
 
 
@@ -164,9 +170,11 @@ def compose_answer(
     lead = opening(best.chunk.text)
     _fresh(sentences(lead), said)
     parts = [f"{lead} [1]"]
-    # The section's steps: its first list that is not a list of mistakes, whole and with its introduction.
-    blocks = [block for block in list_blocks(best.chunk.text) if not CAUTION.search(block.intro)]
-    if blocks and not CAUTION.search(best.chunk.section):
+    # The section's steps: its first list that is not a list of mistakes, whole and with its introduction; for a
+    # question about what goes wrong ("Bad move?"), the mistakes are the answer.
+    asks_caution = CAUTION.search(question) is not None
+    blocks = [block for block in list_blocks(best.chunk.text) if asks_caution or not CAUTION.search(block.intro)]
+    if blocks and (asks_caution or not CAUTION.search(best.chunk.section)):
         block = blocks[0]
         items = _fresh(block.items[:MAX_STEPS], said)
         intro = block.intro if block.intro and _fresh([block.intro], said) else ""

@@ -58,7 +58,7 @@ MANAGES_TEAMS = re.compile(
 # stretches add up, unless a total is stated or a stretch is still to come ("within a year", "in 3 years").
 BARE_NUMBERS = "|".join(name for name in WORD_NUMBERS if " " not in name and name != "a")
 STRETCH = re.compile(rf"(?:\band|\bthen|\bafter|\bbefore|,|\+|\.)\s+(?P<number>\d{{1,2}}|{BARE_NUMBERS})\s+(?:as|at)\b")
-TOTAL = re.compile(r"\b(?:total|overall|in all|altogether|experience|exp|with)\b|yoe\b|\d\s?\+(?!\s*\d)")
+TOTAL = re.compile(r"\b(?:total|overall|in all|altogether|experience|exp)\b|\bwith\s+\d|yoe\b|\d\s?\+(?!\s*\d)")
 # A total said as one ("total experience 8 years", "11 total", "9 yoe overall") is the experience, whatever else.
 STATED_TOTAL = re.compile(
     r"\btotal(?: experience)?(?: of)?\s*:?\s*(?P<before>\d{1,2})\b|"

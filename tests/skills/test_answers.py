@@ -82,6 +82,14 @@ def test_a_senior_asking_about_staff_gets_the_senior_to_staff_material(engine):
     assert not re.search(r"Senior Staff|Principal", reply.answer.split("\n\n")[0])
 
 
+def test_asking_whether_something_is_a_mistake_is_answered_with_the_mistakes(engine):
+    """'Bad move?' asks what goes wrong: the section of traps answers it, with its list."""
+    em = Profile(level="Engineering Manager")
+    reply = engine.reply("just became an EM and i still grab the hardest tickets myself. bad idea?", em)
+    assert "trap" in reply.sources[0].section.lower() or "mistake" in reply.sources[0].section.lower()
+    assert reply.answer.count("\n- ") >= 3
+
+
 def test_section_levels_are_exact(ladder):
     from coach.knowledge.corpus import chunk_document, parse_document
 
