@@ -1403,6 +1403,17 @@ def _result_first(text: str, rules: BragRules) -> str:
         if len(parts) != 2 or result_numbers(parts[0]) or not result_numbers(parts[1]):
             continue
         changed = _change_statement(parts[1], rules)
+        done = re.match(
+            rf"(?:{'|'.join(map(re.escape, rules.completion_words))})\s+(?P<what>(?:the|a|an|our|my)\s+[^,;.()]+?)"
+            r"(?:\s+(?:thing|stuff|work|project))?$",
+            parts[0],
+            re.IGNORECASE,
+        )
+        if changed is None and done and re.match(r"(?:went|dropped|fell|came)\s+(?:down\s+)?from\b", parts[1], re.I):
+            # "Completed the cold start thing. Went from 3.1s to 1.4s": the change is of what was completed
+            told = _change_statement(f"{_lower_first(done.group('what'))} {_lower_first(parts[1])}", rules)
+            if told:
+                return told
         first = FIRST_WORD.match(parts[0])
         if changed and first and is_past_tense(first.group(0)):
             return _with_means(changed, _gerund_clause(parts[0], rules))
