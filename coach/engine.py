@@ -316,7 +316,7 @@ class Coach:
         follow_up = None if state.asked_profile else follow_up_for(profile)
         answered_before = follow_up_of is not None and follow_up_of.section is not None
         supported = is_supported(retrieved, FOLLOW_UP_SIMILARITY if answered_before else MIN_SIMILARITY)
-        best = answering_order(question, retrieved)[0].chunk if supported else None  # the section the answer leads with
+        best = answering_order(asked, retrieved)[0].chunk if supported else None  # the section the answer leads with
         after = state.model_copy(update={
             "last": "question",
             "topic": Topic(question=question, path=best.path if best else None, section=best.section if best else None),
@@ -325,7 +325,7 @@ class Coach:
 
         def offline() -> Reply:
             composed = compose_answer(question, profile, retrieved, self.ladder, tailor=follow_up_of is None,
-                                      related_from=whole, supported=supported)  # fmt: skip
+                                      related_from=whole, supported=supported, asked=asked)  # fmt: skip
             return Reply(answer=composed.markdown, intent="question", profile=profile, sources=composed.sources,
                          follow_up=follow_up, state=after)  # fmt: skip
 

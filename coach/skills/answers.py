@@ -149,11 +149,13 @@ def compose_answer(
     tailor: bool = True,
     related_from: Sequence[Retrieved] | None = None,
     supported: bool | None = None,
+    asked: str | None = None,
 ) -> Composed:
     """One clear answer from the single best section: its direct answer and its steps in its own words, then what
     the ladder expects of this person next on the question's competency (unless `tailor` is off: a follow-up has had
     it already), then one to three related sections close to the question (from `related_from` when given: a
-    follow-up's related reading comes from its whole question, not from its few words alone)."""
+    follow-up's related reading comes from its whole question, not from its few words alone). Whether mistakes are
+    asked about is read from the person's own words (`asked`), not from a topic a follow-up was rewritten with."""
     if not (is_supported(retrieved) if supported is None else supported and retrieved):
         return Composed(
             "I don't have guidance on that in my library, so I won't guess. I can help with career levels and how "
@@ -163,16 +165,17 @@ def compose_answer(
             (),
             False,
         )
-    best, *others = answering_order(question, retrieved)
+    own = asked or question
+    best, *others = answering_order(own, retrieved)
     if related_from is not None:
-        others = [item for item in answering_order(question, related_from) if item.chunk.id != best.chunk.id]
+        others = [item for item in answering_order(own, related_from) if item.chunk.id != best.chunk.id]
     said: list[set[str]] = []
     lead = opening(best.chunk.text)
     _fresh(sentences(lead), said)
     parts = [f"{lead} [1]"]
     # The section's steps: its first list that is not a list of mistakes, whole and with its introduction; for a
     # question about what goes wrong ("Bad move?"), the mistakes are the answer.
-    asks_caution = CAUTION.search(question) is not None
+    asks_caution = CAUTION.search(own) is not None
     blocks = [block for block in list_blocks(best.chunk.text) if asks_caution or not CAUTION.search(block.intro)]
     if blocks and (asks_caution or not CAUTION.search(best.chunk.section)):
         block = blocks[0]

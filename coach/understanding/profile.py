@@ -116,6 +116,7 @@ NOT_NOW = re.compile(
     r"(?:my|our|the|his|her) (?:mentor|manager|skip|wife|husband|friend|brother|sister|boss|director|principal|lead|"
     r"em|cto|vp|tl|tech lead)|he|she|he's|she's|don'?t manage|don'?t do|do not do|not a (?:manager|lead|people manager)|never been)\b"
 )
+HYPOTHETICAL = re.compile(r"^\s*(?:(?:ok|okay|so|and|but)\s+)*(?:what\s+)?if\b", re.IGNORECASE)
 CLAUSE = re.compile(r",|;|:\s|\s[-–—]+\s|\sbut\s|\sand\s")
 MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|most of (?:my|the) (?:time|day|week))"
 PERCENT = re.compile(
@@ -196,6 +197,9 @@ ROLE_C = 10.0
 # Chosen by 5-fold cross-validation on the training set (level 0.911, target 0.886 there).
 ROLE_THRESHOLD = {"self": 0.3, "target": 0.4}
 CHANGE_THRESHOLD = 0.8
+# A level above the known one that is the speaker's, now or as a goal, by this much: their target.
+ABOUT_ME_THRESHOLD = 0.5
+FIRST_PERSON = re.compile(r"\b(?:i|i'?m|im|my|me)\b")
 TOKENS = re.compile(r"[a-z0-9]+|->|→|=>|\?")
 BOUNDARY = re.compile(r"[.!?;\n]")
 
@@ -307,7 +311,8 @@ def _focus(text: str) -> Focus | None:
     question ("ok and if i'm mostly coding?")."""
     focus = read_focus(_statements(text))
     if focus is None:
-        clauses = re.split(r"[.?!;,]", text)
+        # "ok and if i'm mostly coding?" puts the person's own case to the coach: the "if" is no wish here.
+        clauses = [HYPOTHETICAL.sub("", clause) for clause in re.split(r"[.?!;,]", text)]
         about_me = [c for c in clauses if re.search(r"\b(?:i'?m|im|i am)\b", c) and not NOT_NOW.search(c)]
         focus = read_focus(". ".join(about_me))
     return focus
@@ -403,6 +408,13 @@ class ProfileReader:
         others = [(mention, scores) for mention, scores in zip(mentions, scored, strict=True)
                   if self._above(mention.level, level)]  # fmt: skip
         target = _best([m for m, _ in others], [s for _, s in others], "target", ROLE_THRESHOLD["target"])
+        if known and level is None and target is None and FIRST_PERSON.search(text):
+            # "how do i find cross-team scope for E6?" from someone known to be E5: a level above theirs that the
+            # text is about them at (now or as a goal) is where they are going.
+            mine = [(scores["self"] + scores["target"], mention.level) for mention, scores in zip(mentions, scored,
+                    strict=True) if self._above(mention.level, known)]  # fmt: skip
+            best = max(mine, default=None)
+            target = best[1] if best is not None and best[0] >= ABOUT_ME_THRESHOLD else None
         if level is None:
             if MANAGES_TEAMS.search(text):
                 level = "Senior Engineering Manager"

@@ -129,3 +129,18 @@ def test_resolve_focus():
     assert resolve_focus("Coding") == "coding"
     assert resolve_focus("mostly managing people") == "leading"
     assert resolve_focus("juggling") is None
+
+
+def test_with_a_known_level_a_level_above_it_that_the_person_asks_about_is_their_target(reader):
+    """From someone known to be E5, "scope for E6" names where they are going; "and director?" (nothing about
+    them) and a manager's level do not."""
+    assert reader.read(
+        "ok fine. how do i find cross-team scope for E6 when nobody hands it to me", "Senior"
+    ).target == ("Staff")
+    assert reader.read("and director?", "Senior").target is None
+    assert reader.read("my manager is a director, she says i need more scope", "Senior").target is None
+
+
+def test_a_hypothetical_about_the_person_gives_their_focus(reader):
+    assert reader.read("ok and if i'm mostly coding?", "Senior").focus == "coding"
+    assert reader.read("what if im mostly leading").focus == "leading"
