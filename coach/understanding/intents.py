@@ -33,11 +33,9 @@ def asks(text: str) -> bool:
 
 
 # "give me some better verbs than 'worked on'", "can you suggest ...": a request for advice, not a paste, when
-# nothing in it reports work done.
+# nothing in it reports work done; unless it asks for bullets for something ("a brag bullet for the upgrade").
 REQUEST = re.compile(r"^(?:(?:can|could|would) you\s+)?(?:please\s+|pls\s+)?(?:give|suggest|list|recommend|show|tell|"
                      r"share)\s+(?:me|us)\b", re.IGNORECASE)  # fmt: skip
-
-
 BULLETS_FOR = re.compile(r"\b(?:bullets?|brag|write-?ups?)\s+(?:for|from|out of|about|on)\s+(?:the|this|these|my|our)\b",
                          re.IGNORECASE)  # fmt: skip
 
