@@ -750,6 +750,16 @@ def _drop_padding(text: str, rules: BragRules) -> str:
         text,
         flags=re.IGNORECASE,
     )
+    # "pages load in 1.2s instead of 3s": a change with its own subject, told so that it can lead the bullet
+    text = re.sub(
+        rf"(?<=,\s)(?P<what>[A-Za-z][\w-]*(?:\s[A-Za-z][\w-]*){{0,2}})\s+(?P<v>load|run|build|finish|deploy)s?\s+in\s+"
+        rf"(?P<a>{MEASURE})\s+instead\s+of\s+(?P<b>{MEASURE})",
+        lambda m: (
+            f"{m.group('what')} {m.group('v').lower()} time went from {m.group('b').strip()} to {m.group('a').strip()}"
+        ),
+        text,
+        flags=re.IGNORECASE,
+    )
     text = re.sub(r"!+(?=\s+\S)", ".", text).replace("!", "")
     text = re.sub(r"[.,]?\s+thanks to\s+(?=[\w-]+ing\b)", " by ", text, flags=re.IGNORECASE)
     text = _strip_chatter(text, rules)
