@@ -282,6 +282,13 @@ def score_brag(pastes: Sequence[dict], draft: Callable[[str], Sequence[object]])
             if first is None or not is_past_tense(first.group(0)):
                 problems.append("no past-tense verb first")
                 totals["bad_openings"] += 1
+            elif (first.group(0) == rules.fallback_verb and "deliver" not in entry.original.lower()
+                  and not re.match(r"[~≈$]?\d", entry.bullet[first.end() :].strip())):  # fmt: skip
+                # The fallback verb glued in front of the person's words ("Delivered reorg'd platform ..."), not one
+                # of theirs: a past tense, and still the bullet the issue was about ("Delivered 99.95% uptime" is a
+                # result, not glue).
+                problems.append(f"{rules.fallback_verb!r} glued on")
+                totals["bad_openings"] += 1
             lowered = entry.bullet.lower()
             filler = [word for word in rules.filler if re.search(rf"(?<![\w'-]){re.escape(word)}(?![\w'-])", lowered)]
             if filler:

@@ -6,6 +6,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -144,13 +145,18 @@ def section_levels(document: Document, headings: tuple[str, ...], ladder: Ladder
     """The levels a section is about, from the nearest heading that names one (the title last), else from front
     matter that names one or two; a guide for every level is about none in particular."""
     for heading in (*reversed(headings), document.title):
-        lowered = heading.lower()
-        # "Talking with your manager" is about a person, not the Engineering Manager level.
-        named = tuple(dict.fromkeys(mention.level for mention in ladder.mentions(lowered)
-                                    if not POSSESSIVE.search(lowered[: mention.start])))  # fmt: skip
+        named = _heading_levels(heading, ladder)
         if named:
             return named
     return document.levels if len(document.levels) <= 2 else ()
+
+
+@lru_cache(maxsize=8192)  # a title is asked about for every section of its guide, on every start
+def _heading_levels(heading: str, ladder: Ladder) -> tuple[str, ...]:
+    lowered = heading.lower()
+    # "Talking with your manager" is about a person, not the Engineering Manager level.
+    return tuple(dict.fromkeys(mention.level for mention in ladder.mentions(lowered)
+                               if not POSSESSIVE.search(lowered[: mention.start])))  # fmt: skip
 
 
 def chunk_document(document: Document, ladder: Ladder | None = None) -> list[Chunk]:

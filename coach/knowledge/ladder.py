@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -129,18 +130,30 @@ class Ladder:
         """The words of level titles long enough to tell a misspelling of them from another word."""
         return frozenset(word for alias in self.titles for word in alias.split() if len(word) >= 5 and word.isalpha())
 
+    @cached_property
+    def _title_letters(self) -> dict[str, Counter[str]]:
+        return {word: Counter(word) for word in self._title_words}
+
     def spelled(self, text: str) -> str:
         """A lower-case text with its misspelt title words put right ("senoir" -> "senior", "staf" -> "staff"): a
         word that is neither English nor an alias, one edit (a swap of two letters counts as one) from a title word."""
-        from rapidfuzz.distance import OSA
-
         from coach.text_verbs import is_known_word
 
         def fixed(match: re.Match[str]) -> str:
             word = match.group(0)
             if word in self._title_words or word in self.titles:
                 return word
-            near = [title for title in self._title_words if OSA.distance(word, title, score_cutoff=1) <= 1]
+            letters = Counter(word)
+            # One edit changes at most one letter each way; only such words pay for the edit distance (and rapidfuzz's
+            # import, which most messages, spelt right, never need).
+            close = [title for title in self._title_words if abs(len(title) - len(word)) <= 1
+                     and (letters - self._title_letters[title]).total() <= 1
+                     and (self._title_letters[title] - letters).total() <= 1]  # fmt: skip
+            if not close:
+                return word
+            from rapidfuzz.distance import OSA
+
+            near = [title for title in close if OSA.distance(word, title, score_cutoff=1) <= 1]
             # English words are asked about last: lemminflect's dictionary costs a cold start a third of a second.
             return near[0] if len(near) == 1 and not is_known_word(word) else word
 

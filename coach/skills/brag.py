@@ -54,6 +54,11 @@ SLACK_HEADER = re.compile(
 SLACK_PREFIX = re.compile(rf"^\s*(?:\[{_CLOCK}\]\s*{_POSTER}|{_POSTER}\s*\[{_CLOCK}\])\s*:\s+(?=\S)")
 # "> what did you ship this week?": somebody else's question, quoted; never part of an entry.
 QUOTED_QUESTION = re.compile(r"^\s*(?:>\s*|[\"“]).*\?[\"”]?\s*$")
+# A line that asks the coach something ("q: should i put the Compose migration in?"): no accomplishment.
+QUESTION_LINE = re.compile(
+    r"^\s*(?:(?:q|question|qq)\s*:\s*\S.*|(?:should|can|could|would|do|does|how|why|anyone|any tips)\b[^.!]*\?\s*(?:\(q\))?)\s*$",
+    re.IGNORECASE,
+)
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 # List markers as people paste them: markdown's, document bullets, dashes, arrows, checkboxes.
 ITEM = re.compile(
@@ -522,7 +527,7 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
             after_blank = True
             continue
         raw = SLACK_PREFIX.sub("", raw)
-        if SLACK_HEADER.match(raw) or HEADING.match(raw) or QUOTED_QUESTION.match(raw):
+        if SLACK_HEADER.match(raw) or HEADING.match(raw) or QUOTED_QUESTION.match(raw) or QUESTION_LINE.match(raw):
             lines.append(_Line(_clean_line(HEADING.sub("", raw)), False, 0, heading=True))
             after_blank = False
             continue
@@ -1649,6 +1654,13 @@ def _respelled(text: str, rules: BragRules) -> str:
         near = [form for form in spellings if OSA.distance(word.lower(), form, score_cutoff=1) <= 1]
         return f"{match.group('before')}{near[0]}" if len(near) == 1 else match.group(0)
 
+    def clipped(match: re.Match[str]) -> str:
+        """ "reorg'd platform into 2 squads": a clipped noun of work with "'d" is that work's past tense."""
+        verb = rules.nominal_verbs.get(match.group("word").lower())
+        forms = verb_forms(verb, "VBD") if verb and " " not in verb else ()
+        return f"{match.group('before')}{forms[0]}" if forms else match.group(0)
+
+    text = re.sub(r"(?P<before>(?:^|[.;!?]\s+)(?:(?:i|we)\s+)?)(?P<word>[A-Za-z]+)['’]d\b", clipped, text, flags=re.I)
     return re.sub(r"(?P<before>(?:^|[.;!?]\s+)(?:(?:i|we)\s+)?)(?P<word>[A-Za-z]+)\b", fixed, text, flags=re.I)
 
 
