@@ -242,6 +242,7 @@ class BragScores:
 
 
 FRESH_BRAG = "brag-fresh.yaml"
+BLIND_BRAG = "brag-blind.yaml"
 
 
 def load_brag_pastes(name: str = "brag-pastes.yaml") -> list[dict]:
@@ -341,15 +342,16 @@ def brag_scores(
     draft: Callable[[str], Sequence[object]], pastes: Sequence[dict] | None = None
 ) -> dict[str, BragScores]:
     """The brag set scored apart for the pastes tuned on, the held-out ones (`heldout: true`, which tuning does not
-    look at, though their failures were read while it went on) and the fresh blind set (`brag-fresh.yaml`, written
-    apart from the code and scored once when it came in)."""
-    fresh = load_brag_pastes(FRESH_BRAG) if pastes is None else []
+    look at, though their failures were read while it went on), the fresh set (`brag-fresh.yaml`, written apart from
+    the code; its failures were read later) and the blind set (`brag-blind.yaml`, written apart from the code and the
+    other sets, whose failures nobody tuning reads)."""
+    extra = {"fresh": FRESH_BRAG, "blind": BLIND_BRAG} if pastes is None else {}
     pastes = load_brag_pastes() if pastes is None else pastes
     scores = {
         "tuning": score_brag([p for p in pastes if not p.get("heldout")], draft),
         "heldout": score_brag([p for p in pastes if p.get("heldout")], draft),
     }
-    return scores | ({"fresh": score_brag(fresh, draft)} if fresh else {})
+    return scores | {name: score_brag(load_brag_pastes(file), draft) for name, file in extra.items()}
 
 
 def format_brag(name: str, scores: BragScores) -> str:
