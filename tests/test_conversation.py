@@ -81,10 +81,11 @@ def test_brag_follow_ups_work_on_the_entries_just_drafted(engine):
 
 
 def test_profile_reading_on_self_descriptions(engine):
-    """The learned reader on messages it never trained on; the held-out set was written apart from the training set
-    and the code. Measured 0.665 whole and 0.90 of fields (the issue's target is 0.95): this guards the figure."""
+    """The learned reader on messages it never trained on; the held-out set (the third) was written apart from the
+    training set and the code. Measured 0.835 whole and 0.956 of fields (the issue's target is 0.95 whole): this
+    guards the figure."""
     heldout, fields, misses = profile_accuracy(engine.read_profile, load_labelled("profiles-heldout.yaml"))
-    assert heldout >= 0.64 and fields >= 0.89, misses[:10]
+    assert heldout >= 0.81 and fields >= 0.945, misses[:10]
 
 
 def test_the_profile_reader_learns_whose_level_a_mention_is(ladder):

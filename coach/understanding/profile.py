@@ -224,15 +224,18 @@ def _role_cues() -> dict[str, re.Pattern[str]]:
             for group, cues in read_data("aliases.yaml")["role_cues"].items()}  # fmt: skip
 
 
-def _cue_features(left: list[str]) -> list[str]:
+def _cue_features(left: list[str], right: list[str]) -> list[str]:
     """The cue groups among the words before a level: near ones (3 words) and any in its clause (8 words), so
-    "tryna make staff" reads like "want to become staff" although "tryna" is rare in the labelled data."""
+    "tryna make staff" reads like "want to become staff" although "tryna" is rare in the labelled data; and those
+    after it ("staff is the goal", "director is what i'm after")."""
     features = []
     for group, pattern in _role_cues().items():
         if pattern.search(" ".join(left[-3:])):
             features.append(f"cue1={group}")
         if pattern.search(" ".join(left[-8:])):
             features.append(f"cue={group}")
+        if pattern.search(" ".join(right[:4])):
+            features.append(f"rcue={group}")
     return features
 
 
@@ -258,13 +261,18 @@ def mention_features(text: str, mentions: list[Mention], position: int) -> str:
     features += [f"lb={word}" for word in left[-10:]]
     features += [f"rb={word}" for word in right[:8]]
     features += [f"mb={word}" for word in _tokens(text[:start])[-12:]]  # the sentences before it
-    features += _cue_features(left)
+    features += _cue_features(left, right)
     features.append("starts" if not left else "inside")
     mood = "question" if text[end : end + 1] == "?" else "statement"
     features.append(mood)
     # The same words mean other things in a question and in a statement: "how do I get promoted from senior to
     # staff?" (they are Senior) and "I was promoted from mid to senior" (they were Mid).
     features += [f"{mood}:{feature}" for feature in features if feature[:2] in ("l1", "l2", "r1", "r2")]
+    # Whether anyone speaks of themself: "what do staff engineers do all day?" names nobody's level.
+    person = (
+        "me" if FIRST_PERSON.search(text[start:end]) else ("me_elsewhere" if FIRST_PERSON.search(text) else "nobody")
+    )
+    features += [f"person={person}", f"{mood}:person={person}"]
     features.append(f"nth={min(position, 2)}")
     features.append("code" if mention.code else "title")
     features.append("alone" if len(mentions) == 1 else "several")
