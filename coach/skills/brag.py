@@ -586,11 +586,12 @@ def _another_piece(before: str, sentence: str, rules: BragRules) -> bool:
     of the work before ('Went from 3.1s to 1.4s'), fills in what the first sentence owned or led ('Owned search
     relevance. Rebuilt the query parser ...'), or lists the steps behind a result ('Cut p99 from 1.8s to 450ms.
     Profiled the resolvers, batched the lookups ...')."""
-    opening = re.match(r"(?:i\s+)?(?P<verb>[A-Za-z]+)\b", sentence, re.IGNORECASE)
-    if not opening or not _is_past_work(opening.group("verb"), rules) or not reports_work_done(before, rules.verbs):
+    if not _opens_with_work(sentence, rules) or not _opens_with_work(STANDUP_LABEL.sub(r"\g<rest>", before), rules):
         return False
-    first_clause = re.split(r"[,;]", sentence)[0]
-    if BACK_REFERENCE.search(first_clause) or re.search(r"\b(?:everything|the rest)\b", first_clause, re.I):
+    # What points back does so near the verb ("Rolled it out to ..."); an "it" later on is the sentence's own thing
+    # ("Deprecated the old client so nobody starts new work on it").
+    near = " ".join(re.split(r"[,;]", sentence)[0].split()[:4])
+    if BACK_REFERENCE.search(near) or re.search(r"\b(?:everything|the rest)\b", near, re.I):
         return False
     if _change_statement(sentence, rules) or re.match(r"(?:i\s+)?(?:went|got|brought|took)\b", sentence, re.I):
         return False
@@ -1579,6 +1580,12 @@ def _means_after_dash(text: str, rules: BragRules) -> str:
     ):
         return text
     return f"{result} by {_gerund_clause(match.group('work'), rules)}"
+
+
+def _opens_with_work(text: str, rules: BragRules) -> bool:
+    """A report of work done; "did 23 interviews" too: a verb that reports no work on its own does with a count."""
+    counted = re.match(r"(?:i\s+)?(?:did|made)\s+[~≈$]?\d", strip_lead_in(text, rules.verbs), re.IGNORECASE)
+    return counted is not None or reports_work_done(text, rules.verbs)
 
 
 def _is_past_work(word: str, rules: BragRules) -> bool:
