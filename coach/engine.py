@@ -34,7 +34,7 @@ from coach.skills.compare import KEY_DIFFERENCES, compare_roles, comparison_open
 from coach.skills.plans import PlanError, build_plan, plan_in_chat
 from coach.storage.store import UserStore
 from coach.text import sentences, terms
-from coach.understanding.followups import brag_action, context_weights, pointed_entries, with_topic
+from coach.understanding.followups import brag_action, context_weights, own_terms, pointed_entries, with_topic
 from coach.understanding.intents import (
     IntentClassifier,
     Label,
@@ -306,9 +306,10 @@ class Coach:
             asked = text
         condensed = self._condensed(asked, history) if follow_up_of is not None else None
         question = asked if follow_up_of is None else condensed or with_topic(asked, follow_up_of, self.ladder)
+        appended = follow_up_of is not None and question == f"{follow_up_of.question.rstrip('?.! ')}? {asked}"
         levels = (profile.level or "", profile.target or "")
         whole = retrieved = self.retriever.retrieve(question, k=MODEL_SECTIONS, levels=levels)
-        if follow_up_of is not None and condensed is None and len(terms(asked)) >= 2:
+        if follow_up_of is not None and condensed is None and len(own_terms(asked)) >= 2:
             # A follow-up with a subject of its own ("what goes in the packet?"), made standalone by the topic alone,
             # is searched for by its own words too, so the topic gives context without taking over.
             retrieved = fuse([whole, self.retriever.retrieve(asked, k=MODEL_SECTIONS, levels=levels)], k=MODEL_SECTIONS)
@@ -319,7 +320,10 @@ class Coach:
         best = answering_order(asked, retrieved)[0].chunk if supported else None  # the section the answer leads with
         after = state.model_copy(update={
             "last": "question",
-            "topic": Topic(question=question, path=best.path if best else None, section=best.section if best else None),
+            # A follow-up told on the topic ("<topic>? how long does that take?") leaves the topic as it was, so the
+            # next one does not lean on both; one that changed its level ("and Principal?") is the new topic.
+            "topic": Topic(question=follow_up_of.question if appended else question, path=best.path if best else None,
+                           section=best.section if best else None),
             "asked_profile": state.asked_profile or follow_up is not None,
         })  # fmt: skip
 

@@ -26,6 +26,16 @@ def test_a_follow_up_is_answered_on_the_topic(engine):
     assert "CI" not in follow.answer.split("**In practice**")[0]
 
 
+def test_a_second_follow_up_leans_on_the_topic_not_on_the_first_follow_up(engine):
+    """'ok and what should i do first?' after 'how long does that usually take?' is about the steps to Staff; it was
+    answered with a new hire's first month, because the topic had become both questions and its own words won."""
+    _, state = turn(engine, Conversation(profile=Profile(level="Senior")), "what would it take to get to staff here?")
+    _, state = turn(engine, state, "how long does that usually take?")
+    assert state.topic.question == "what would it take to get to staff here?"
+    first, _ = turn(engine, state, "ok and what should i do first?")
+    assert "staff" in first.sources[0].section.lower() and "onboarding" not in first.answer.lower(), first.sources
+
+
 def test_and_principal_swaps_the_level_of_the_topic(engine):
     _, state = turn(engine, Conversation(), "How long does it take to go from senior to staff?")
     reply, _ = turn(engine, state, "and principal?")

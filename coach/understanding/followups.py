@@ -4,10 +4,12 @@ the entries just drafted a message points at ("the last one", "the 2nd", "#3")."
 from __future__ import annotations
 
 import re
+from functools import cache
 
+from coach.knowledge.data import read_data
 from coach.knowledge.ladder import Ladder
 from coach.records import Conversation, Topic
-from coach.text import normalize
+from coach.text import normalize, terms
 from coach.understanding.intents import Label
 from coach.understanding.profile import level_spans
 
@@ -31,6 +33,17 @@ def with_topic(text: str, topic: Topic, ladder: Ladder) -> str:
         replaced = f"{question[:start]}{named[-1][2]}{question[end:]}"
         return replaced if len(rest.split()) <= 3 else f"{replaced} {text}"
     return f"{topic.question.rstrip('?.! ')}? {text}"
+
+
+@cache
+def _generic_terms() -> frozenset[str]:
+    return frozenset(terms(" ".join(read_data("intents.yaml")["generic_words"])))
+
+
+def own_terms(text: str) -> set[str]:
+    """The words a follow-up brings of its own ("what goes in the packet?": packet), beyond those that only lean on
+    the topic ("ok and what should i do first?": none)."""
+    return terms(text) - _generic_terms()
 
 
 def pointed_entries(text: str, count: int) -> list[int]:
