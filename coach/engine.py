@@ -322,7 +322,8 @@ class Coach:
             "last": "question",
             # A follow-up told on the topic ("<topic>? how long does that take?") leaves the topic as it was, so the
             # next one does not lean on both; one that changed its level ("and Principal?") is the new topic.
-            "topic": Topic(question=follow_up_of.question if appended else question, path=best.path if best else None,
+            "topic": Topic(question=follow_up_of.question if appended and follow_up_of else question,
+                           path=best.path if best else None,
                            section=best.section if best else None),
             "asked_profile": state.asked_profile or follow_up is not None,
         })  # fmt: skip
