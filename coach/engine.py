@@ -238,7 +238,7 @@ class Coach:
         if label == "plan":
             return ReplyStream.of(self._plan_reply(state))
         if label == "profile":
-            return ReplyStream.of(self._acknowledge(state))
+            return ReplyStream.of(self._acknowledge(text, state))
         if label == "followup" and state.topic is not None:
             return self._answer(text, state, history, follow_up_of=state.topic)
         return self._answer(text, state, history)
@@ -421,7 +421,7 @@ class Coach:
         return Reply(answer=f"{opening}\n\n{plan_in_chat(plan.markdown)}", intent="plan", profile=profile, sources=plan.sources,
                      plan=plan, notice=notice, state=after.model_copy(update={"topic": topic, "profile": profile}))  # fmt: skip
 
-    def _acknowledge(self, state: Conversation) -> Reply:
+    def _acknowledge(self, text: str, state: Conversation) -> Reply:
         profile = state.profile
         described = describe_profile(profile, self.ladder)
         lines = [f"Thanks, noted: {described}." if described else "Thanks."]
@@ -435,8 +435,12 @@ class Coach:
                 '\nYou can ask me how to get there, ask for a plan ("make me a plan"), compare two roles '
                 '("how does Lead differ from Staff?"), or paste accomplishments to turn into brag-doc bullets.'
             )
-        return Reply(answer="\n".join(lines), intent="profile", profile=profile, follow_up=follow_up_for(profile),
-                     state=state.model_copy(update={"last": "profile"}))  # fmt: skip
+        follow_up = None if state.asked_profile else follow_up_for(profile)
+        # What they said about themselves is the topic a follow-up leans on ("i still review every PR myself" then
+        # "is that a problem?").
+        after = state.model_copy(update={"last": "profile", "topic": Topic(question=text),
+                                         "asked_profile": state.asked_profile or follow_up is not None})  # fmt: skip
+        return Reply(answer="\n".join(lines), intent="profile", profile=profile, follow_up=follow_up, state=after)
 
     def _brag_reply(self, paste: str, state: Conversation) -> Reply:
         entries, notice = self.brag(paste, state.profile)

@@ -36,6 +36,19 @@ def test_a_second_follow_up_leans_on_the_topic_not_on_the_first_follow_up(engine
     assert "staff" in first.sources[0].section.lower() and "onboarding" not in first.answer.lower(), first.sources
 
 
+def test_a_follow_up_on_what_they_said_about_themselves(engine):
+    """'is that a problem?' after a self-description leans on what they said (it was declined: no topic), and the
+    focus is asked for once, not again."""
+    said, state = turn(
+        engine, Conversation(), "new EM here (3 months), used to be a senior dev. i still review every PR myself"
+    )
+    assert said.intent == "profile" and said.profile.level == "Engineering Manager" and said.follow_up
+    problem, _ = turn(engine, state, "is that a problem?")
+    assert problem.intent == "question" and problem.answer != DECLINE
+    assert problem.sources and problem.sources[0].section == "Common traps for new Engineering Managers"
+    assert problem.follow_up is None
+
+
 def test_and_principal_swaps_the_level_of_the_topic(engine):
     _, state = turn(engine, Conversation(), "How long does it take to go from senior to staff?")
     reply, _ = turn(engine, state, "and principal?")
