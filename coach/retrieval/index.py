@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import pickle
 import shutil
 import threading
 from collections.abc import Callable, Sequence
@@ -24,7 +25,8 @@ from urllib.parse import urlsplit
 from langchain_core.embeddings import Embeddings
 
 from coach.errors import CoachError, ServiceUnavailable
-from coach.knowledge.corpus import Chunk, chunk_corpus, load_corpus
+from coach.knowledge.corpus import Chunk, Document, chunk_corpus, load_corpus
+from coach.knowledge.data import KNOWLEDGE_DIR
 from coach.retrieval.embeddings import MODEL_NAME
 from coach.text import tokens
 
@@ -62,6 +64,24 @@ class RefreshReport:
 
 def _sentence_ids(chunk: Chunk) -> list[str]:
     return [f"{chunk.id}~{n}" for n in range(len(chunk.sentence_texts))]
+
+
+def _view_key(documents: Sequence[Document]) -> str:
+    """What the chunks and the BM25 index are made from: the documents, the code that cuts and tokenizes them and
+    the ladder data that names each section's levels."""
+    from importlib.metadata import version
+
+    import coach.knowledge.corpus as corpus
+    import coach.knowledge.ladder as ladder
+    import coach.text as text
+
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\n{version('bm25s')}\n{version('langchain-text-splitters')}\n".encode())
+    for path in (Path(corpus.__file__), Path(ladder.__file__), Path(text.__file__), Path(__file__),
+                 KNOWLEDGE_DIR / "ladder.yaml", KNOWLEDGE_DIR / "aliases.yaml"):  # fmt: skip
+        digest.update(path.read_bytes())
+    for document in documents:
+        digest.update(repr(document).encode())
+    return digest.hexdigest()[:16]
 
 
 def _fingerprint(chunk_ids: Sequence[str], model_name: str) -> str:
@@ -202,7 +222,7 @@ class KnowledgeIndex:
         """Bring the stored vectors in line with the knowledge files; embed only chunks that are new."""
         with self._lock:
             documents, problems = load_corpus(self.knowledge_dirs)
-            chunks = chunk_corpus(documents)
+            chunks, bm25 = self._chunked(documents)
             by_id = {chunk.id: chunk for chunk in chunks}
             fingerprint = _fingerprint(list(by_id), self.model_name)
             rebuilt = rebuild
@@ -254,9 +274,34 @@ class KnowledgeIndex:
                 )  # fmt: skip
 
             positions = {chunk.id: position for position, chunk in enumerate(chunks)}
-            self._view = (chunks, positions, Bm25Index([chunk.search_text for chunk in chunks]))
+            self._view = (chunks, positions, bm25)
             self.problems = tuple(problems)
             return RefreshReport(len(chunks), sentence_count, embedded, deleted, rebuilt, tuple(problems))
+
+    def _chunked(self, documents: Sequence[Document]) -> tuple[list[Chunk], Bm25Index]:
+        """The chunks of the documents and their BM25 index, kept beside the index by what they are made from:
+        cutting and tokenizing the corpus again costs a cold start a tenth of a second."""
+        cached = self.index_dir / f"view-{_view_key(documents)}.pickle"
+        try:
+            with open(cached, "rb") as handle:  # our own cache file, written below
+                chunks, bm25 = pickle.load(handle)
+            return chunks, bm25
+        except Exception:  # missing, or damaged: it is only a cache
+            pass
+        chunks = chunk_corpus(documents)
+        bm25 = Bm25Index([chunk.search_text for chunk in chunks])
+        partial = cached.with_suffix(f".{os.getpid()}.partial")
+        try:
+            self.index_dir.mkdir(parents=True, exist_ok=True)
+            for stale in self.index_dir.glob("view-*.pickle"):
+                stale.unlink(missing_ok=True)
+            with open(partial, "wb") as handle:
+                pickle.dump((chunks, bm25), handle)
+            partial.replace(cached)
+        except Exception as error:  # a read-only data directory still answers, only slower to start
+            log.info("The chunk cache was not written (%s).", type(error).__name__)
+            partial.unlink(missing_ok=True)
+        return chunks, bm25
 
     def _write_state(self, state: dict[str, Any]) -> None:
         if self.server_url is not None:  # written last: replicas accept the index only once it is whole
@@ -275,7 +320,7 @@ class KnowledgeIndex:
             raise CoachError("open_shared reads an index on a Chroma server; set COACH_CHROMA_URL.")
         with self._lock:
             documents, problems = load_corpus(self.knowledge_dirs)
-            chunks = chunk_corpus(documents)
+            chunks, bm25 = self._chunked(documents)
             fingerprint = _fingerprint([chunk.id for chunk in chunks], self.model_name)
             client = self._connect_server()
             try:
@@ -295,7 +340,7 @@ class KnowledgeIndex:
                 what = "holds an index of other knowledge files" if state else "has no complete index yet"
                 raise IndexNotReady(self._not_ready(what))
             positions = {chunk.id: position for position, chunk in enumerate(chunks)}
-            self._view = (chunks, positions, Bm25Index([chunk.search_text for chunk in chunks]))
+            self._view = (chunks, positions, bm25)
             self.problems = tuple(problems)
             return RefreshReport(len(chunks), int(state.get("sentences") or 0), 0, 0, False, tuple(problems))
 

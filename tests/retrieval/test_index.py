@@ -85,6 +85,25 @@ def test_changed_file_alone_is_reembedded(tmp_path, corpus, embeddings):
     assert stored_sentences(reopened) == expected_sentences(reopened)  # the old section's sentences went with it
 
 
+def test_the_chunks_kept_for_a_cold_start_follow_the_files(tmp_path, corpus, embeddings):
+    """The chunks and BM25 index are kept beside the index for the next start; a changed file is read anew and a
+    damaged cache file is only a cache."""
+    make_index(tmp_path, corpus, embeddings).refresh()
+    [kept] = (tmp_path / "index").glob("view-*.pickle")
+    path = corpus / "gamma.md"
+    path.write_text(path.read_text().replace("Let them drive the keyboard.", "Let them steer the whiteboard."))
+    changed = make_index(tmp_path, corpus, embeddings)
+    changed.refresh()
+    assert any("whiteboard" in chunk.text for chunk in changed.chunks)
+    assert [chunk.path for chunk, _ in changed.bm25_search("whiteboard", k=1)] == ["corpus/gamma.md"]
+    [renewed] = (tmp_path / "index").glob("view-*.pickle")
+    assert renewed != kept
+    renewed.write_bytes(b"not a pickle")
+    damaged = make_index(tmp_path, corpus, embeddings)
+    damaged.refresh()
+    assert [chunk.text for chunk in damaged.chunks] == [chunk.text for chunk in changed.chunks]
+
+
 def test_removed_file_is_removed_from_the_index(tmp_path, corpus, embeddings):
     make_index(tmp_path, corpus, embeddings).refresh()
     (corpus / "gamma.md").unlink()
