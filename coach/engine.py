@@ -42,6 +42,7 @@ from coach.understanding.intents import (
     is_pasted_list,
     requests_advice,
     strip_instruction,
+    struggles,
 )
 from coach.understanding.profile import (
     QUESTION_WORD,
@@ -251,8 +252,10 @@ class Coach:
             return "question"  # work described, then a question about it ("... how should I quantify that?")
         if label == "brag" and requests_advice(text):
             return "question"  # "give me some better verbs than 'worked on'": advice asked for, nothing pasted
-        if label == "profile" and asks(text):
-            return "question"  # a self-description that also asks something: answer it (the profile is read too)
+        if label == "profile" and (asks(text) or struggles(text)):
+            # a self-description that also asks something, or tells of a difficulty ("... and im drowning"): answer
+            # it (the profile is read too)
+            return "question"
         if label == "other" and self._answerable(text):
             return "question"  # a question the guides answer closely ("what are dora metrics?") is not declined
         return label

@@ -49,6 +49,19 @@ def test_a_follow_up_on_what_they_said_about_themselves(engine):
     assert problem.follow_up is None
 
 
+def test_a_difficulty_told_about_oneself_is_answered(engine):
+    """'... and im drowning' asks nothing, but it is not only a profile statement: it is answered, the level read."""
+    reply, _ = turn(
+        engine,
+        Conversation(),
+        "just became tech lead last month and im drowning, still trying to write all the code myself",
+    )
+    assert reply.intent == "question" and reply.profile.level == "Lead"
+    assert reply.sources and any(word in reply.sources[0].section.lower() for word in ("lead", "balance")), (
+        reply.sources
+    )
+
+
 def test_and_principal_swaps_the_level_of_the_topic(engine):
     _, state = turn(engine, Conversation(), "How long does it take to go from senior to staff?")
     reply, _ = turn(engine, state, "and principal?")

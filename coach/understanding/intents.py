@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Literal, cast
 
@@ -30,6 +31,18 @@ def asks(text: str) -> bool:
         for sentence in sentences(text)
         for part in re.split(r"[,;]|\s[-–—]\s", sentence)
     )
+
+
+@cache
+def _struggle() -> re.Pattern[str]:
+    words = read_data("intents.yaml")["struggle_words"]
+    return re.compile(r"\b(?:" + "|".join(re.escape(str(word)) for word in words) + r")\b", re.IGNORECASE)
+
+
+def struggles(text: str) -> bool:
+    """Whether a message tells of a difficulty ("just became tech lead and im drowning"): something to answer,
+    though it asks nothing."""
+    return _struggle().search(text.replace("\u2019", "'")) is not None
 
 
 # "give me some better verbs than 'worked on'", "can you suggest ...": a request for advice, not a paste, when
