@@ -24,12 +24,16 @@ ALL = re.compile(r"\b(?:them|all|these|those|every|each|both)\b")
 def with_topic(text: str, topic: Topic, ladder: Ladder) -> str:
     """The follow-up as a question of its own: a level it names takes the place of the topic's last level ("and
     Principal?" after "how do I get from Senior to Staff?"); otherwise the topic's question comes first."""
-    named = level_spans(ladder, normalize(text))
+    # "what about managers?": a level named in the plural is that level.
+    singular = re.sub(
+        r"\b([a-z]+)s\b", lambda m: m.group(1) if m.group(1) in ladder.titles else m.group(0), normalize(text)
+    )
+    named = level_spans(ladder, singular)
     question = normalize(topic.question)
     spans = level_spans(ladder, question)
     if named and spans:
         start, end, _ = spans[-1]
-        rest = re.sub(r"^\W*(?:and|what about|how about|or)\b\W*", "", normalize(text)).rstrip("?!. ")
+        rest = re.sub(r"^\W*(?:and|what about|how about|or)\b\W*", "", singular).rstrip("?!. ")
         replaced = f"{question[:start]}{named[-1][2]}{question[end:]}"
         return replaced if len(rest.split()) <= 3 else f"{replaced} {text}"
     return f"{topic.question.rstrip('?.! ')}? {text}"
