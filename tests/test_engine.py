@@ -43,6 +43,14 @@ def test_lead_vs_staff_comparison(engine):
     assert_citations_valid(comparison.sources)
 
 
+def test_the_key_differences_are_about_the_two_roles_compared(engine):
+    """'how is E5 different from E4?' was told how a Mid differs from a Junior: the section of the Mid guide that
+    the document's levels matched, where the Mid-to-Senior section names both roles in its heading."""
+    comparison = compare_roles(engine.ladder, engine.retriever, "Senior", "Mid")
+    assert comparison.sources[0].section == "How to get promoted from Mid to Senior"
+    assert "junior" not in comparison.summary.split("\n")[0].lower()
+
+
 @pytest.mark.parametrize(
     "first, second",
     [("Senior", "Staff"), ("Staff", "Principal"), ("Lead", "Engineering Manager"), ("Junior", "Director")],

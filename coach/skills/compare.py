@@ -40,9 +40,11 @@ def compare_roles(ladder: Ladder, retriever: HybridRetriever, role_a: str, role_
         f"How does a {first.name} differ from a {second.name}? Key differences between {first.name} and {second.name}"
     )
     retrieved = retriever.retrieve(query, k=8, levels=(first.name, second.name))
-    # Documents written about both roles (e.g. a "Lead vs Staff" guide) say the most about the difference.
+    # A section about both roles ("How to get promoted from Mid to Senior") says the most about the difference, then
+    # any section of a document written about both (a "Lead vs Staff" guide).
+    exact = [item for item in retrieved if {first.name, second.name} <= set(item.chunk.section_levels)]
     focused = [item for item in retrieved if _about_both(item, first.name, second.name)]
-    used = relevant(focused or retrieved, limit=3)
+    used = relevant(exact or focused or retrieved, limit=3)
     query_terms = terms(query) | {"difference", "differ", "key"}
     # The section's own answer first ("The main difference is that ..."), then its points that name the roles.
     lead = opening(used[0].chunk.text) if used else ""
