@@ -293,8 +293,8 @@ def result_numbers(text: str) -> list[str]:
             continue
         if re.search(r"[A-Za-z][-_+]?$", before) and not re.search(r"(?:^|[\s(])x$", before):  # Q3, PLAT-412, N+1
             continue
-        if re.match(r"[A-Za-z]", after) and not ATTACHED_UNIT.match(after):
-            continue
+        if re.match(r"[A-Za-z]", after) and not ATTACHED_UNIT.match(after) and not re.match(r"ish\b", after):
+            continue  # "140ish" is a number said roughly; "2FA", "S3" are names
         if (
             re.search(r"(?:#|\d[:/])$", before)
             or re.match(r"[:/]\d", after)
@@ -685,6 +685,10 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
             or (not line.marked and _introduces(line.text, rules))
             or (not line.marked and following is not None and following.marked and len(line.text.split()) <= 5
                 and not result_numbers(line.text))
+            # "Q4 recap (cost + hiring mostly)" over a list: a title of the list, with no report of work in it
+            or (not line.marked and following is not None and following.marked and len(line.text.split()) <= 8
+                and not result_numbers(line.text) and not reports_work_done(line.text, rules.verbs)
+                and not any(_past_not_noun(word) for word in FIRST_WORD.findall(line.text)))
         )  # fmt: skip
         if introduces:
             planning = False
@@ -1207,9 +1211,9 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
         return changed
     statuses = "|".join(map(re.escape, rules.status_words))
     status = re.match(
-        rf"^(?P<what>(?:[^,;.]|\.(?=\d))+?)\s+(?:(?:is|are|was|were|now|got|went|is now|finally)\s+)*"
-        rf"(?P<s>{statuses})\b"
-        r"(?!\s+(?:of|sick)\b)(?P<rest>.*)$",
+        rf"^(?P<what>(?:[^,;.]|\.(?=\d))+?)\s+(?:(?:is|are|was|were|now|got|went|is now|finally|all)\s+)*"
+        rf"(?P<s>{statuses})\b(?:\s+now\b)?"
+        r"(?!\s+(?:of|sick|to|from|by)\b)(?P<rest>.*)$",
         text,
         re.I,
     )
@@ -1586,6 +1590,13 @@ def _opens_with_work(text: str, rules: BragRules) -> bool:
     """A report of work done; "did 23 interviews" too: a verb that reports no work on its own does with a count."""
     counted = re.match(r"(?:i\s+)?(?:did|made)\s+[~≈$]?\d", strip_lead_in(text, rules.verbs), re.IGNORECASE)
     return counted is not None or reports_work_done(text, rules.verbs)
+
+
+def _past_not_noun(word: str) -> bool:
+    """'shipped', 'finished': a past tense that is no noun too ('cost', 'set', 'cut' are both)."""
+    from lemminflect import getAllLemmas
+
+    return is_past_tense(word) and "NOUN" not in getAllLemmas(word.lower())
 
 
 def _is_past_work(word: str, rules: BragRules) -> bool:
