@@ -328,7 +328,9 @@ def result_numbers(text: str) -> list[str]:
 
 
 def has_result(text: str, rules: BragRules) -> bool:
-    lowered = text.lower()
+    # "about half done" tells how far the work is, not what it changed
+    lowered = re.sub(r"(?:~|\b)(?:about |roughly |nearly |over |more than )?half (?:done|finished|complete|way|through)\b",
+                     " ", text.lower())  # fmt: skip
     return bool(result_numbers(text)) or any(_has_phrase(lowered, phrase) for phrase in rules.stated_results)
 
 
@@ -355,6 +357,8 @@ def kind_for(text: str, rules: BragRules) -> str | None:
                 return item.kind
             if found and (best is None or (found.start(), order) < best[:2]):
                 best = (found.start(), order, item.kind)
+    if best is None and re.search(r"\bfrom\s+[A-Z][\w.+#-]*\s+to\s+[A-Z]", text):
+        return "migration"  # "took the iOS app from Objective-C to Swift": one named thing for another
     return best[2] if best else None
 
 
