@@ -443,8 +443,9 @@ def _reads_as_work(text: str, rules: BragRules) -> bool:
 
 
 def _introduces(text: str, rules: BragRules) -> bool:
-    """'here's what I did this half', 'stuff I shipped in Q3': a line about the list, not an item of it."""
-    lowered = strip_lead_in(text, rules.verbs).replace("\u2019", "'")
+    """'here's what I did this half', 'stuff I shipped in Q3': a line about the list, not an item of it (after a
+    greeting too: 'hey! dumping my notes')."""
+    lowered = strip_lead_in(_strip_chatter(text, rules), rules.verbs).replace("\u2019", "'")
     if result_numbers(text) or re.search(r":\s+\S", text):
         return False
     starts = [lowered, *(part.strip() for part in re.split(r",|\s[-–—]\s", lowered)[1:])]
@@ -606,10 +607,15 @@ def _another_piece(before: str, sentence: str, rules: BragRules) -> bool:
 
 
 def _split_and(text: str, rules: BragRules) -> list[str]:
-    pattern = re.compile(r"\s+(?:and|&)\s+(?P<then>then\s+)?(?:also\s+)?(?:(?:i|we)\s+)?(?P<verb>[A-Za-z]+)\b", re.I)
+    # "and then Friday I gave a brown-bag": a day between "then" and the verb
+    days = "|".join(re.escape(label) for label in sorted(rules.time_labels, key=len, reverse=True) if len(label) > 2)
+    pattern = re.compile(rf"\s+(?:and|&)\s+(?P<then>then\s+(?:on\s+)?(?:(?:{days})\s+)?)?(?:also\s+)?(?:(?:i|we)\s+)?"
+                         r"(?P<verb>[A-Za-z]+)\b", re.I)  # fmt: skip
     for match in pattern.finditer(text):
         left, right = text[: match.start()].rstrip(" ,"), text[match.start() :].strip()
         right = re.sub(r"^(?:and|&)\s+", "", right, flags=re.IGNORECASE)
+        if match.group("then") and match.group("then").split()[1:]:  # the day is when, not what: "gave a brown-bag"
+            right = re.sub(rf"^then\s+(?:on\s+)?(?:{days})\s+", "then ", right, flags=re.IGNORECASE)
         before = FIRST_WORD.findall(left)
         if (
             len(before) < 3
@@ -1357,7 +1363,7 @@ def _present_state(text: str, rules: BragRules) -> str | None:
     match = re.match(
         r"^(?P<what>(?:[^\s,;.()]+\s+){1,5}?)(?P<now>now\s+)?(?P<v>[a-z]+)\b"
         r"(?P<rest>\s+(?:the|a|an|all|every|each|over|under|about|around|through|to|in|on|for|with|from|across|more"
-        r"|fewer|less|twice|half)\b.*|\s+[~≈$]?\d.*)$",
+        r"|fewer|less|twice|half|nightly|daily|hourly|weekly|automatically|continuously)\b.*|\s+[~≈$]?\d.*)$",
         text,
         re.IGNORECASE,
     )
@@ -1373,7 +1379,10 @@ def _present_state(text: str, rules: BragRules) -> str | None:
         return None
     if verb not in verb_forms(lemma, "VBZ") + ((lemma,) if match.group("now") else ()):
         return None
-    return f"{rules.now_result_verbs['other']} {_lower_first(what)} to {lemma}{match.group('rest')}"
+    rest = re.sub(
+        r"^(\s+(?:nightly|daily|hourly|weekly|automatically|continuously))\s+now\b", r"\1", match.group("rest")
+    )
+    return f"{rules.now_result_verbs['other']} {_lower_first(what)} to {lemma}{rest}"
 
 
 RESULT_CHANGES = ("cut", "reduce", "lift", "raise", "increase", "improve", "save", "drop", "boost", "double", "triple",
