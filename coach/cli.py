@@ -124,7 +124,8 @@ def cmd_profile(args: argparse.Namespace) -> int:
         if args.json or args.text == "-":
             _emit_json(profile)
         else:
-            print("\n".join(f"{key}: {'unknown' if value is None else value}" for key, value in profile.items()))
+            shown = {key: f"{value:g}" if isinstance(value, float) else value for key, value in profile.items()}
+            print("\n".join(f"{key}: {'unknown' if value is None else value}" for key, value in shown.items()))
     return 0
 
 

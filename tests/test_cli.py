@@ -51,6 +51,11 @@ def test_profile_json(cli_env):
     }
 
 
+def test_profile_text_shows_years_as_a_whole_number(cli_env):
+    result = run(["profile", "sr dev, been senior for like 4 years, 9 yoe"], cli_env)
+    assert result.returncode == 0 and "years: 9\n" in result.stdout.decode()
+
+
 def test_profile_stdin_is_json_lines(cli_env):
     result = run(["profile", "-"], cli_env, "E4 at Meta, mostly coding\n\nI manage 6 engineers\nL99 at Nowhere\n")
     rows = [json.loads(line) for line in result.stdout.decode().splitlines()]
