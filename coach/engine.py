@@ -409,14 +409,19 @@ class Coach:
     def _plan_reply(self, state: Conversation) -> Reply:
         profile = state.profile
         after = state.model_copy(update={"last": "plan"})
-        if profile.level is None:
+        # "my promo to senior got rejected ... give me a plan": with only the goal known, plan from the level below it
+        # and say so (answer first, ask after).
+        below = self.ladder.previous_level(profile.target) if profile.level is None and profile.target else None
+        if profile.level is None and below is None:
             return Reply(answer=PLAN_NEEDS_LEVEL, intent="plan", profile=profile, follow_up=follow_up_for(profile),
                          state=after.model_copy(update={"asked_profile": True}))  # fmt: skip
         try:
-            plan, notice = self.plan(profile)
+            plan, notice = self.plan(profile.model_copy(update={"level": below.name}) if below else profile)
         except PlanError as error:
             return Reply(answer=str(error), intent="plan", profile=profile, state=after)
         opening = f"Here is a plan from {plan.level} to {plan.target}, for a focus on {plan.focus}."
+        if below is not None:
+            opening += f" I assumed you are at {below.name} now, the level below {plan.target}; tell me if not."
         if profile.focus is None:
             opening += ' I assumed a mix of coding and leading; say "mostly coding" or "mostly leading" to change it.'
         topic = Topic(question=f"How do I get from {plan.level} to {plan.target}?")

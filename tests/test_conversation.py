@@ -62,6 +62,14 @@ def test_a_difficulty_told_about_oneself_is_answered(engine):
     )
 
 
+def test_a_plan_with_only_the_goal_known_starts_from_the_level_below_and_says_so(engine):
+    _, state = turn(engine, Conversation(), "my promo to senior got rejected at calibration. what now??")
+    assert state.profile.target == "Senior" and state.profile.level is None
+    plan, _ = turn(engine, state, "ok give me a plan for the next cycle then")
+    assert plan.intent == "plan" and plan.plan is not None and (plan.plan.level, plan.plan.target) == ("Mid", "Senior")
+    assert "I assumed you are at Mid" in plan.answer and plan.profile.level is None
+
+
 def test_and_principal_swaps_the_level_of_the_topic(engine):
     _, state = turn(engine, Conversation(), "How long does it take to go from senior to staff?")
     reply, _ = turn(engine, state, "and principal?")

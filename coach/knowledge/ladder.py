@@ -108,6 +108,12 @@ class Ladder:
         above = [level for level in self.track_levels(current.track) if level.rank == current.rank + 1]
         return above[0] if above else None
 
+    def previous_level(self, name: str) -> Level | None:
+        """The level below on the same track, or None at its start."""
+        current = self.level(name)
+        below = [level for level in self.track_levels(current.track) if level.rank == current.rank - 1]
+        return below[0] if below else None
+
     @cached_property
     def _title_pattern(self) -> re.Pattern[str]:
         alternatives = "|".join(re.escape(alias) for alias in sorted(self.titles, key=len, reverse=True))
