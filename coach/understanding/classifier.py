@@ -112,6 +112,9 @@ class TextClassifier:
             with open(partial, "wb") as handle:
                 pickle.dump(tuple(trained), handle)
             partial.replace(cached)
+            for stale in cached.parent.glob(f"{self.name}-*.pickle"):  # fitted from data or code since changed
+                if stale != cached:
+                    stale.unlink(missing_ok=True)
         return trained
 
     def fit_sklearn(self, texts: Sequence[str], labels: Sequence[str]) -> tuple[Any, Any]:

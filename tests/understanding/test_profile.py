@@ -144,3 +144,18 @@ def test_with_a_known_level_a_level_above_it_that_the_person_asks_about_is_their
 def test_a_hypothetical_about_the_person_gives_their_focus(reader):
     assert reader.read("ok and if i'm mostly coding?", "Senior").focus == "coding"
     assert reader.read("what if im mostly leading").focus == "leading"
+
+
+def test_a_refitted_model_replaces_its_stale_cache_file(ladder, tmp_path):
+    """The fitted weights are kept by a key of their data; fitting again from other data leaves one file, not two."""
+    from coach.understanding.profile import ProfileReader
+
+    first = [{"text": "i'm a senior, want to get to staff, 6 yoe", "level": "Senior", "target": "Staff", "years": 6},
+             {"text": "my manager is a director. i'm mid, staff for 2 years", "level": "Mid"}]  # fmt: skip
+    ProfileReader(ladder, tmp_path, items=first)
+    kept = sorted(path.name for path in tmp_path.glob("profile-roles-*.pickle"))
+    ProfileReader(
+        ladder, tmp_path, items=[*first, {"text": "i am a junior, want mid", "level": "Junior", "target": "Mid"}]
+    )
+    now = sorted(path.name for path in tmp_path.glob("profile-roles-*.pickle"))
+    assert len(kept) == 1 and len(now) == 1 and now != kept
