@@ -75,7 +75,8 @@ def _view_key(documents: Sequence[Document]) -> str:
     import coach.knowledge.ladder as ladder
     import coach.text as text
 
-    digest = hashlib.sha256(f"{SCHEMA_VERSION}\n{version('bm25s')}\n{version('langchain-text-splitters')}\n".encode())
+    libraries = "\n".join(version(name) for name in ("bm25s", "PyStemmer", "langchain-text-splitters"))
+    digest = hashlib.sha256(f"{SCHEMA_VERSION}\n{libraries}\n".encode())
     for path in (Path(corpus.__file__), Path(ladder.__file__), Path(text.__file__), Path(__file__),
                  KNOWLEDGE_DIR / "ladder.yaml", KNOWLEDGE_DIR / "aliases.yaml"):  # fmt: skip
         digest.update(path.read_bytes())
