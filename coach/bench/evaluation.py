@@ -243,6 +243,10 @@ class BragScores:
 
 FRESH_BRAG = "brag-fresh.yaml"
 BLIND_BRAG = "brag-blind.yaml"
+# The sets written apart from the code and from each other, by name: each was scored once blind (its first figures
+# are in its header) and its failures were read afterwards, so each new one is the honest measure until the next.
+UNSEEN_BRAG = {"fresh": FRESH_BRAG, "blind": BLIND_BRAG, "blind2": "brag-blind2.yaml", "blind3": "brag-blind3.yaml",
+               "blind4": "brag-blind4.yaml"}  # fmt: skip
 
 
 def load_brag_pastes(name: str = "brag-pastes.yaml") -> list[dict]:
@@ -342,10 +346,9 @@ def brag_scores(
     draft: Callable[[str], Sequence[object]], pastes: Sequence[dict] | None = None
 ) -> dict[str, BragScores]:
     """The brag set scored apart for the pastes tuned on, the held-out ones (`heldout: true`, which tuning does not
-    look at, though their failures were read while it went on), the fresh set (`brag-fresh.yaml`, written apart from
-    the code; its failures were read later) and the blind set (`brag-blind.yaml`, written apart from the code and the
-    other sets, whose failures nobody tuning reads)."""
-    extra = {"fresh": FRESH_BRAG, "blind": BLIND_BRAG} if pastes is None else {}
+    look at, though their failures were read while it went on), and each set written apart from the code
+    (`UNSEEN_BRAG`)."""
+    extra = UNSEEN_BRAG if pastes is None else {}
     pastes = load_brag_pastes() if pastes is None else pastes
     scores = {
         "tuning": score_brag([p for p in pastes if not p.get("heldout")], draft),

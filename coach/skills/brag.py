@@ -44,10 +44,10 @@ FIRST_WORD = re.compile(r"[A-Za-z][\w'/-]*")
 # "Alex Kim  10:42 AM", "alex.kim — Today at 9:14", "[10:42] Priya:": who posted a Slack message and when; never
 # part of an entry.
 _CLOCK = r"\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?"
-# A display name in capitals ("Alex Kim"), or a handle ("alex.kim", "@priya").
-_POSTER = r"(?:@[\w.-]+|[a-z][\w-]*[._][\w.-]+|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3})"
+# A display name in capitals ("Alex Kim"), or a handle ("alex.kim", "@priya", "jordan").
+_POSTER = r"(?:@[\w.-]+|[a-z][\w-]*[._][\w.-]+|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}|[a-z][\w-]{1,30})"
 SLACK_HEADER = re.compile(
-    rf"^\s*(?:{_POSTER}\s*(?:[-–—·|,]\s*)?(?:(?i:today|yesterday)\s+(?i:at)\s+|\[|\()?{_CLOCK}[\])]?"
+    rf"^\s*(?:{_POSTER}\s*(?:[-–—·|,]\s*)?(?:(?i:today|yesterday)\s+(?:(?i:at)\s+)?|\[|\()?{_CLOCK}[\])]?"
     rf"|\[{_CLOCK}\]\s*{_POSTER}:?)\s*$"
 )
 # "[10:02] jordan.p: merged the cleanup": who posted and when, before the message on the same line.
@@ -56,10 +56,20 @@ SLACK_PREFIX = re.compile(rf"^\s*(?:\[{_CLOCK}\]\s*{_POSTER}|{_POSTER}\s*\[{_CLO
 QUOTED_QUESTION = re.compile(r"^\s*(?:>\s*|[\"“]).*\?[\"”]?\s*$")
 # A line that asks the coach something ("q: should i put the Compose migration in?"): no accomplishment.
 QUESTION_LINE = re.compile(
-    r"^\s*(?:(?:q|question|qq)\s*:\s*\S.*|(?:should|can|could|would|do|does|how|why|anyone|any tips)\b[^.!]*\?\s*(?:\(q\))?)\s*$",
+    r"^\s*(?:(?:q|question|qq)(?:\s+for\s+(?:you|u|ya))?\s*:\s*\S.*|"
+    r"(?:should|can|could|would|do|does|how|why|anyone|any tips)\b[^.!]*\?\s*(?:\(q\))?)\s*$",
     re.IGNORECASE,
 )
 HEADING = re.compile(r"^\s*#{1,6}\s+")
+# "Hi all,", "Hey Sanjay,", "Good morning!": a greeting line opens a message, it reports nothing.
+GREETING = re.compile(
+    r"^\s*(?:hi|hey|hello|hiya|dear|good (?:morning|afternoon|evening)|morning|yo)\b[\w\s'-]{0,25}[,!.:]?\s*$",
+    re.IGNORECASE,
+)
+# "Subject: Data platform weekly": an e-mail's subject line is a title.
+SUBJECT = re.compile(r"^\s*(?:subject|subj|re|fwd?)\s*:\s*(?=\S)", re.IGNORECASE)
+# "Thanks,\nMarta", "Cheers, Ola", "— Jürgen": the signature under a message.
+SIGN_OFF = re.compile(r"^\s*(?:[-–—]+\s*)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?\s*$")
 # List markers as people paste them: markdown's, document bullets, dashes, arrows, checkboxes.
 ITEM = re.compile(
     rf"(?:{LIST_ITEM.pattern}|^\s*(?:[–—>→✓✔]|\(?[a-z]\)|\(\d{{1,2}}\))\s+)(?:\[[ xX]\]\s+)?|^\s*\[[ xX]\]\s+"
@@ -80,7 +90,7 @@ OPEN_ENDINGS = frozenset(
 # "onboarding docs", "pairing sessions": a gerund before one of these names a thing rather than an action.
 NOUN_AFTER_GERUND = re.compile(
     r"(?:docs?|documentation|flow|process|guide|program|programme|experience|checklist|materials|sessions?|"
-    r"pipeline|infrastructure|framework|library|strategy|culture|budget|logic|service|tests?|suite|job|jobs)\b",
+    r"pipeline|infrastructure|framework|library|strategy|culture|budget|logic|service|tests?|suite|job|jobs|pages?)\b",
     re.IGNORECASE,
 )
 BACK_REFERENCE = re.compile(r"\b(?:it|its|them|this|these|those)\b", re.IGNORECASE)
@@ -89,8 +99,9 @@ COMPARATIVES = (
 )
 # The parts of a number people write around it: "~$12k", "2.1s", "99.95%", "3x".
 MEASURE = r"(?<![A-Za-z\d.,])[~≈]?\$?\d[\d.,]*\s?(?:%|[kKmMbB]\b|x\b|ms\b|s\b|sec\b|secs\b|min\b|mins\b|minutes\b|m\b|h\b|hrs?\b|hours?\b|[KMGTkmgt][Bb]\b|days?\b|weeks?\b)?"
-UNIT_SCALE = {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "m": 60, "min": 60, "mins": 60, "minutes": 60, "h": 3600,
-              "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400, "week": 604800,
+UNIT_SCALE = {"ms": 0.001, "s": 1, "sec": 1, "secs": 1, "second": 1, "seconds": 1, "minute": 60, "m": 60, "min": 60,
+              "mins": 60, "minutes": 60, "h": 3600, "hr": 3600, "hrs": 3600, "hour": 3600, "hours": 3600, "day": 86400,
+              "days": 86400, "week": 604800,
               "weeks": 604800, "k": 1e3, "m_": 1e6, "b": 1e9, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12}  # fmt: skip
 
 
@@ -115,6 +126,11 @@ class BragRules:
     intro_openings: tuple[str, ...]
     intro_heads: tuple[str, ...]
     closers: tuple[str, ...]
+    requests: tuple[str, ...]
+    plan_openings: tuple[str, ...]
+    kept_openings: frozenset[str]
+    compound_prefixes: frozenset[str]
+    list_titles: tuple[str, ...]
     weak_openings: dict[str, str]
     get_particles: dict[str, str]
     adoption_verbs: tuple[str, ...]
@@ -159,6 +175,7 @@ class BragRules:
     transitive_changes: frozenset[str]
     negative_subjects: tuple[str, ...]
     state_verb: str
+    state_made_verb: str
 
     def ask(self, kind: str | None) -> str:
         return next((item.ask for item in self.metric_questions if item.kind == kind), self.default_question)
@@ -186,6 +203,11 @@ def parse_rules(raw: dict) -> BragRules:
         intro_openings=by_length(raw["intro_openings"]),
         intro_heads=by_length(raw["intro_heads"]),
         closers=by_length(raw["closers"]),
+        requests=by_length(raw["requests"]),
+        plan_openings=by_length(raw["plan_openings"]),
+        kept_openings=frozenset(str(item).lower() for item in raw["kept_openings"]),
+        compound_prefixes=frozenset(str(item).lower() for item in raw["compound_prefixes"]),
+        list_titles=by_length(raw["list_titles"]),
         weak_openings={str(key).lower(): str(value) for key, value in raw["weak_openings"].items()},
         get_particles=dict(raw["get_particles"]),
         adoption_verbs=by_length(raw["adoption_verbs"]),
@@ -235,6 +257,7 @@ def parse_rules(raw: dict) -> BragRules:
         transitive_changes=frozenset(str(item).lower() for item in raw["transitive_changes"]),
         negative_subjects=by_length(raw["negative_subjects"]),
         state_verb=raw["state_verb"],
+        state_made_verb=raw["state_made_verb"],
     )
 
 
@@ -302,6 +325,33 @@ def result_numbers(text: str) -> list[str]:
         ):
             continue
         if re.fullmatch(r"(?:19|20)\d\d", value) and not re.match(r"\s?(?:%|ms|[kKmM]\b)", after):
+            continue
+        months = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+        if re.match(rf"(?:\s*[–-]\s*\d{{1,2}})?\s*{months}", after, re.I) or re.search(
+            rf"\b{months}\s*$", before, re.I
+        ):
+            continue  # "12–16 Aug", "June 3": a date
+        # "DDIA ch. 1-2", "phase 2": a place in something; "2-week sprints", "a 3-day offsite": how a thing is set up;
+        # "into 2 squads": the parts a thing was split into. None measures what the work changed.
+        # "idle timeout was 60s", "a TTL of 300": a setting; "140 upvotes": the demand before the work
+        setting = r"\b(?:timeouts?|limits?|thresholds?|ttl|intervals?|window)\s*(?:was|is|of|=|at|to)?\s*$"
+        # "an alert at 80%", "fails CI when a flag is older than 90 days": the condition a check fires on
+        condition_of = r"\b(?:alerts?|alarms?|pages?)\s+(?:at|when|above|over|below)\s*$|\b(?:older|newer) than\s*$"
+        if re.search(setting, before, re.I) or re.search(condition_of, before, re.I):
+            continue
+        if re.match(r"\s+(?:up)?votes\b|\s+thumbs\b|\s+\+1s\b", after, re.I):
+            continue
+        place = (
+            r"\b(?:ch|chapters?|part|phase|step|round|section|tier|level|sprint|week|wk|iteration)\.?\s*"
+            r"(?:\d+\s*[–-]\s*)?$"
+        )
+        if re.search(place, before, re.I):
+            continue
+        if re.match(r"-(?:weeks?|days?|months?|minutes?|hours?|years?|step|person|page|point)\b", after, re.I):
+            continue
+        if re.search(r"\binto\s+$", before) and re.match(
+            r"\s+(?:\w+\s+)?(?:squads|pods|teams|groups|tribes|streams|parts|phases|stages|waves|chunks)\b", after
+        ):
             continue
         if re.fullmatch(r"[45]\d\d", value) and re.match(r"s\b|\s(?:errors?|responses?|status)", after):
             continue
@@ -383,6 +433,7 @@ class _Line:
     heading: bool = False
     children: list[str] | None = None
     plan: bool = False  # "🔜 load test the endpoint": still to come
+    blank_after: bool = False  # a blank line follows: what stands above one alone may be a title
 
 
 # "✅ merged the retry middleware": an emoji that opens a line of a list; a short line after one is a heading
@@ -437,7 +488,8 @@ def _reads_as_work(text: str, rules: BragRules) -> bool:
         if is_past_tense(word) or is_participle(word):
             return True
         following = words[index + 1] if index + 1 < len(words) else ""
-        if is_gerund(word) and not NOUN_AFTER_GERUND.match(following):
+        # "Engineering Manager, Data Platform": a capital gerund inside a line is part of a name, not an action
+        if is_gerund(word) and not NOUN_AFTER_GERUND.match(following) and (index == 0 or not word[:1].isupper()):
             return True
     return False
 
@@ -466,6 +518,17 @@ def _aside(text: str, rules: BragRules) -> bool:
 
 
 STANDUP_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w' /&,+–—-]{0,30}?)\s*:\s*(?P<rest>.*)$")
+# "yday - finished the health checks", "tday – pto": a stand-up label set off by a dash instead of a colon.
+DASH_LABEL = re.compile(r"^(?P<label>[A-Za-z][\w']*(?:\s[A-Za-z][\w']*)?)\s+[-–—]+\s+(?P<rest>\S.*)$")
+
+
+def _colon_label(text: str, rules: BragRules) -> str:
+    """'yday - fixed X' -> 'yday: fixed X': a time or plan label before a dash reads as one before a colon."""
+    match = DASH_LABEL.match(text)
+    if match and (_is_time_label(match.group("label"), rules)
+                  or " ".join(_label_words(match.group("label"))) in rules.plan_labels):  # fmt: skip
+        return f"{match.group('label')}: {match.group('rest')}"
+    return text
 
 
 def _label_words(label: str) -> list[str]:
@@ -482,7 +545,9 @@ def _absent(text: str, rules: BragRules) -> bool:
     """'OOO', 'out sick', 'PTO after lunch': a line that says only that the person was away."""
     lowered = text.lower().strip(" .!")
     return (
-        any((lowered == word or lowered.startswith(f"{word} ")) and len(lowered.split()) <= 6 for word in rules.absence)
+        any(
+            (lowered == word or lowered.startswith(f"{word} ")) and len(lowered.split()) <= 14 for word in rules.absence
+        )
         and not has_result(text, rules)
         and not reports_work_done(lowered[len(lowered.split()[0]) :], rules.verbs)
     )
@@ -503,10 +568,48 @@ def _standup(text: str, rules: BragRules) -> str | None:
     return None
 
 
+def _title(text: str, rules: BragRules) -> bool:
+    """'handover notes (me -> Kenji)', 'ML team weekly — recsys', 'Promotion packet: Principal track': a first line
+    over a blank line that names the message rather than reports work: no verb of work done, no result, no state."""
+    lowered = text.lower()
+    statuses = "|".join(map(re.escape, rules.status_words))
+    return (
+        len(text.split()) <= INTRO_WORDS
+        and not re.search(r"[.!?]\s*$", text)
+        and not reports_work_done(text, rules.verbs)
+        and not _starts_with_work(text, rules)
+        and (not result_numbers(text) or any(_has_phrase(lowered, title) for title in rules.list_titles))
+        and re.search(rf"\b(?:is|are|was|were|now|got|went|{statuses})\b", lowered) is None
+    )
+
+
+def _signs_off(text: str, rules: BragRules) -> bool:
+    """'Thanks,', 'Cheers,', 'Best regards,': the line before a signature."""
+    lowered = text.lower().strip(" ,.!")
+    return any(lowered == closer or lowered.startswith(f"{closer} ") for closer in rules.closers) or lowered in (
+        "best",
+        "best regards",
+        "regards",
+        "kind regards",
+        "br",
+        "warmly",
+        "ta",
+    )
+
+
+def _plan_label(text: str, rules: BragRules) -> bool:
+    """Whether a line opens with a label of what is still to come ('today: ...', 'next:')."""
+    label = STANDUP_LABEL.match(text)
+    return label is not None and " ".join(_label_words(label.group("label"))) in rules.plan_labels
+
+
 def _heading_verb(text: str, rules: BragRules) -> str | None:
     """The verb a heading gives the items under it: 'Things I shipped in Q3:' -> 'shipped'."""
-    for word in FIRST_WORD.findall(text):
-        if is_past_tense(word) and is_work_verb(word, rules.verbs):
+    words = FIRST_WORD.findall(text)
+    for index, word in enumerate(words):
+        # the heading's own verb ("Shipped:", "Things I shipped in Q3"), not an adjective ("selected contributions")
+        said = index == 0 or words[index - 1].lower() in ("i", "we", "i've", "we've", "ive")
+        if said and is_past_tense(word) and is_work_verb(word, rules.verbs):
             return word.lower()
     return None
 
@@ -530,14 +633,17 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
     for raw in paste.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ").split("\n"):
         if not raw.strip():
             after_blank = True
+            if lines:
+                lines[-1].blank_after = True
             continue
-        raw = SLACK_PREFIX.sub("", raw)
-        if SLACK_HEADER.match(raw) or HEADING.match(raw) or QUOTED_QUESTION.match(raw) or QUESTION_LINE.match(raw):
+        raw = SUBJECT.sub("", SLACK_PREFIX.sub("", raw))
+        if (SLACK_HEADER.match(raw) or HEADING.match(raw) or QUOTED_QUESTION.match(raw) or QUESTION_LINE.match(raw)
+                or GREETING.match(raw)):  # fmt: skip
             lines.append(_Line(_clean_line(HEADING.sub("", raw)), False, 0, heading=True))
             after_blank = False
             continue
         marker = ITEM.match(raw)
-        text = _clean_line(ITEM.sub("", raw, count=1))
+        text = _colon_label(_clean_line(ITEM.sub("", raw, count=1)), rules)
         indent = len(raw) - len(raw.lstrip())
         if not re.search(r"\w", text):
             continue
@@ -565,7 +671,10 @@ def _achievements(text: str, rules: BragRules) -> list[str]:
     """A paragraph's separate achievements: a sentence opening with 'Also', '; also', and a second verb after
     'and' that starts an unrelated piece of work ('closed the OKR and paired with Sam on his first on-call')."""
     # "fixed the login bug; shipped the importer": two reports side by side.
-    reports = [m.end() for m in re.finditer(r";\s+", text) if reports_work_done(text[m.end() :], rules.verbs)]
+    # A scene before the semicolon ("a bad config push went out Wednesday; I reverted it in 5 minutes") is the same
+    # piece of work as the report after it.
+    reports = [m.end() for m in re.finditer(r";\s+", text) if reports_work_done(text[m.end() :], rules.verbs)
+               and _starts_with_work(re.split(r";\s+", text[: m.start()])[-1], rules)]  # fmt: skip
     cuts = [
         0,
         *(at for at in reports if _change_statement(re.split(r"[;.]\s", text[at:])[0], rules) is None),
@@ -574,15 +683,49 @@ def _achievements(text: str, rules: BragRules) -> list[str]:
     parts: list[str] = []
     for chunk in (text[a:b].strip().rstrip(";").strip() for a, b in pairwise(cuts)):
         first = True
-        for sentence in sentences(chunk):
+        said = sentences(chunk)
+        kept = [sentence for sentence in said if not _talk(sentence, rules)]
+        if not kept:
+            continue  # "gonna look at the synonym config next week": all talk, no accomplishment
+        for sentence in kept:
             opens = re.match(rules.another, sentence, re.IGNORECASE)
-            another = opens and reports_work_done(sentence[opens.end() :], rules.verbs)
+            another = opens and _reports_work(sentence[opens.end() :], rules)
             if first or another or _another_piece(parts[-1], sentence, rules):
                 parts.append(sentence)
             else:
                 parts[-1] = f"{parts[-1]} {sentence}"
             first = False
     return [piece for part in parts for piece in _split_and(part, rules)]
+
+
+def _talk(sentence: str, rules: BragRules) -> bool:
+    """A sentence in a paragraph that talks to the coach or about the day rather than reports work: 'Hello, I need
+    bullets for my promotion doc please.', 'my manager said i should start keeping a brag doc', 'idk if thats
+    brag-worthy??', 'today i have a 1:1 with her at 3'."""
+    sentence = _strip_chatter(sentence, rules)  # "not sure if this counts but I also did ..."
+    lowered = strip_lead_in(sentence, rules.verbs).replace("\u2019", "'")
+    first = FIRST_WORD.match(lowered)
+    if first is not None and first.group(0) in rules.plan_labels:
+        return not _reports_work(lowered[first.end() :], rules)
+    if _reports_work(sentence, rules) or result_numbers(sentence):
+        return False
+    if any(re.match(rf"{re.escape(opening)}\b", lowered) for opening in rules.plan_openings):
+        return True  # "gonna look at the synonym config next": still to come
+    away = [word for word in rules.absence if word not in ("out", "off", "away", "offline")]
+    if any(_has_phrase(lowered, word) for word in away):
+        return True  # "I go to vacation two weeks in August, so less things"
+    return sentence.rstrip().endswith("?") or any(_has_phrase(lowered, phrase) for phrase in rules.requests)
+
+
+def _reports_work(text: str, rules: BragRules) -> bool:
+    """A report of work done, or of a noun of work done ('I do onboarding of new colleague Mehmet')."""
+    done = re.match(r"(?:(?:i|we)\s+)?(?:do|does|did|was doing|were doing)\s+", strip_lead_in(text, rules.verbs))
+    lowered = strip_lead_in(text, rules.verbs)
+    return (
+        reports_work_done(text, rules.verbs)
+        or (done is not None and _did_nominal(lowered[done.end() :], rules) is not None)
+        or _finished_nominal(re.sub(r"^(?:(?:i|we)\s+)?(?:also\s+)?", "", lowered), rules) is not None
+    )
 
 
 def _another_piece(before: str, sentence: str, rules: BragRules) -> bool:
@@ -679,15 +822,22 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
     planning = False  # under "Next week:" or "today:", items are plans unless they report work done
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else None
+        if index and not line.marked and SIGN_OFF.match(line.text) and _signs_off(lines[index - 1].text, rules):
+            continue  # "Thanks," then "Marta"
         standup = None if line.heading else _standup(line.text, rules)
         if standup in ("plan", "absent") or (line.plan and not reports_work_done(line.text, rules.verbs)):
+            # "tday: pto in the afternoon" over "- look at the flaky test": what follows a plan label is planned too
+            planning = planning or _plan_label(line.text, rules)
             continue
-        if standup == "plans" or (line.heading and _standup(f"{line.text.rstrip(': ')}:", rules) == "plans"):
+        # "Today" alone on a line, over the items planned for it
+        bare = (line.heading or not line.marked) and len(line.text.split()) <= 3
+        if standup == "plans" or (bare and _standup(f"{line.text.rstrip(': ')}:", rules) == "plans"):
             planning = True
             found += [Pasted(child) for child in line.children or () if reports_work_done(child, rules.verbs)]
             continue
         introduces = (
             line.heading
+            or (index == 0 and line.blank_after and following is not None and _title(line.text, rules))
             or re.search(r":\s*$", line.text) is not None
             or (line.children and (_is_label(line, rules) or _is_group_name(line.text, rules)))
             or (not line.marked and not _reads_as_work(line.text, rules) and len(line.text.split()) <= INTRO_WORDS
@@ -695,6 +845,10 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
             or (not line.marked and _introduces(line.text, rules))
             or (not line.marked and following is not None and following.marked and len(line.text.split()) <= 5
                 and not result_numbers(line.text))
+            # "Staff promo packet — selected contributions (2023)" over a list: its title
+            or (not line.marked and following is not None and following.marked and len(line.text.split()) <= INTRO_WORDS
+                and not reports_work_done(line.text, rules.verbs) and not result_numbers(line.text)
+                and any(_has_phrase(line.text.lower(), title) for title in rules.list_titles))
             # "Q4 recap (cost + hiring mostly)" over a list: a title of the list, with no report of work in it
             or (not line.marked and following is not None and following.marked and len(line.text.split()) <= 8
                 and not result_numbers(line.text) and not reports_work_done(line.text, rules.verbs)
@@ -742,7 +896,12 @@ def _tidy(text: str) -> str:
 def _lower_first(text: str) -> str:
     """Lower-case the first letter unless the first word is an acronym or a name (AWS, CI, Priya)."""
     first = FIRST_WORD.match(text)
-    if first and (first.group(0)[:2].isupper() or (first.group(0)[:1].isupper() and not is_known_word(first.group(0)))):
+    determiner = first is not None and first.group(0) in ("The", "A", "An", "This", "These", "Those", "Our", "My")
+    if (
+        first
+        and not determiner
+        and (first.group(0)[:2].isupper() or (first.group(0)[:1].isupper() and not is_known_word(first.group(0))))
+    ):
         return text
     if first and first.group(0)[:1].isupper() and re.match(r"\s+v?\d", text[first.end() :]):
         return text  # "Dashboard 2.0", "Search v2": a product's name
@@ -791,6 +950,8 @@ def _drop_padding(text: str, rules: BragRules) -> str:
     text = re.sub(r"\bw/\s*(?=\w)", "with ", text, flags=re.IGNORECASE)
     text = re.sub(r"(?<=\w) \+ (?=\w)", " and ", text)
     text = re.sub(r"\(\s*[^()\d]*\b(?:lol|yes|sorry|pls|please)\b[^()\d]*\)", " ", text, flags=re.IGNORECASE)
+    # "this week was a blur but got the export fixed": with the chatter gone, its "but" has nothing to join
+    text = re.sub(r"^\s*(?:but|and|so)\s+(?=\w)", "", _tidy(text), flags=re.IGNORECASE)
     return _tidy(text)
 
 
@@ -815,7 +976,8 @@ def _drop_subject(text: str, rules: BragRules) -> tuple[str, bool]:
 
 
 TIME_OPENING = re.compile(
-    r"^(?P<when>(?:in|during|this|last|over|after|since|across|earlier|for)\b[^,;]{0,60}?)[,]?\s+"
+    r"^(?P<when>(?:(?:in|during|this|last|over|after|since|across|earlier|for)\b[^,;]{0,60}?|(?:on\s+)?"
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)))[,]?\s+"
     r"(?P<rest>(?:i|we|i've|we've)\s+.+)$",
     re.IGNORECASE,
 )
@@ -846,16 +1008,22 @@ def _time_to_end(text: str, rules: BragRules | None = None) -> str:
 def _label(text: str, rules: BragRules) -> tuple[str, str | None, str | None]:
     """'on-call: handled 14 pages' -> ('handled 14 pages', 'on-call', None); a status label ('Done:', 'PLAT-412
     done:') gives its verb; a label that says nothing ('the big one:') goes."""
-    match = re.match(r"^(?P<label>[^:]{1,40}?):\s+(?P<rest>\S.*)$", text)
+    match = re.match(r"^(?P<label>[^:]{1,50}?):\s+(?P<rest>\S.*)$", text)
     if not match:
         return text, None, None
     label, rest = match.group("label").strip(), match.group("rest")
-    if _is_time_label(label, rules):
-        return rest, None, None
+    if _is_time_label(label, rules) or any(_has_phrase(label.lower(), phrase) for phrase in rules.requests):
+        return rest, None, None  # "y'day: ...", "want to make nice bullets from this: ..."
     words = label.split()
     # "shipped: the importer" is no label; "Cost: I led the effort ..." is one ("cost" is a past tense too)
     if len(words) > 6 or (is_past_tense(words[0]) and not reports_work_done(rest, rules.verbs)):
         return text, None, None
+    done = re.match(r"(?P<s>[a-z]+)\b\s*(?:[.;,!]\s*|$)", rest, re.IGNORECASE)
+    if done and done.group("s").lower() in rules.status_words and len(words) <= 6:
+        # "Feature store: done. All 18 features ...": the label is what was completed
+        after = rest[done.end() :]
+        verb = rules.status_words[done.group("s").lower()]
+        return f"{verb} {_lower_first(label)}{', ' + after if after else ''}", None, None
     status = next((rules.status_words[w.lower()] for w in words if w.lower() in rules.status_words), None)
     kept = " ".join(w for w in words if w.lower() not in rules.status_words)
     lowered = {w.lower().strip("'") for w in words}
@@ -877,18 +1045,18 @@ def _verb_and_object(text: str, rules: BragRules) -> bool:
 
 def _direction(text: str) -> str | None:
     """'down' or 'up' from the first two measures of a text ('2.1s to 600ms' is down)."""
-    values = []
-    last_unit = ""
-    for match in re.finditer(r"(\d+(?:[.,]\d+)*)\s?([A-Za-z%]*)", text):
-        number = float(match.group(1).replace(",", ""))
-        unit = match.group(2).lower()
-        unit = "m_" if match.group(2) == "M" else unit
-        if unit in UNIT_SCALE:
-            last_unit = unit
-        values.append(number * UNIT_SCALE.get(unit or last_unit, 1))
-        if len(values) == 2:
+    found: list[tuple[float, str]] = []
+    for match in re.finditer(r"(?<![A-Za-z\d.,])(\d+(?:[.,]\d+)*)\s?([A-Za-z%]*)", text):  # not S3, nRF52840
+        unit = "m_" if match.group(2) == "M" else match.group(2).lower()
+        found.append((float(match.group(1).replace(",", "")), unit if unit in UNIT_SCALE else ""))
+        if len(found) == 2:
             break
-    if len(values) < 2 or values[0] == values[1]:
+    if len(found) < 2:
+        return None
+    (a, unit_a), (b, unit_b) = found
+    # "from 14 to 3 min": a unit said once, after the second number, holds for the first too ("3k to 50" does not)
+    values = a * UNIT_SCALE.get(unit_a or unit_b, 1), b * UNIT_SCALE.get(unit_b, 1)
+    if values[0] == values[1]:
         return None
     return "down" if values[1] < values[0] else "up"
 
@@ -1039,7 +1207,7 @@ def _artifact_verb(text: str, rules: BragRules) -> str:
     best: tuple[int, str] | None = None
     for verb, cues in rules.artifact_verbs:
         for cue in cues:
-            found = _has_phrase(lowered, cue)
+            found = _has_phrase(lowered, cue) or _has_phrase(lowered, f"{cue}s")  # "SLO dashboards" too
             if found and (best is None or found.start() < best[0]):
                 best = (found.start(), verb)
     return best[1] if best else rules.fallback_verb
@@ -1067,10 +1235,24 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
     done = re.match(rf"(?:{'|'.join(map(re.escape, rules.completion_words))})\s+(?P<g>[a-z]+ing)\b\s*", lowered)
     if done and is_gerund(done.group("g")) and is_work_verb(done.group("g"), rules.verbs):
         return _lead_with_verb(text[done.start("g") :], rules, context_verb, subject=True)  # "finished reviewing X"
+    nominal = _finished_nominal(text, rules)
+    if nominal:
+        return nominal
     joint = re.match(r"(?:sessions?|calls?)\s+with\s+(?P<who>.+)$", rest, re.IGNORECASE)
     if word in rules.joint_gerunds and joint:
         return f"{_capitalize(past_tense(word) or word)} with {joint.group('who')}"  # "pairing sessions with Priya"
 
+    progressive = re.match(r"(?:was|were)\s+(?P<g>[a-z]+ing)\b\s*", lowered)
+    doing = progressive is not None and progressive.group("g") == "doing"
+    if (
+        progressive
+        and is_gerund(progressive.group("g"))
+        and (
+            is_work_verb(progressive.group("g"), rules.verbs)
+            or (doing and _did_nominal(text[progressive.end() :], rules))
+        )
+    ):
+        return _lead_with_verb(text[progressive.start("g") :], rules, context_verb, subject=True)  # "was fixing X"
     for weak in sorted(rules.weak_openings, key=len, reverse=True):
         if re.match(rf"{re.escape(weak)}(?![\w'-])", lowered):
             replacement = rules.weak_openings[weak]
@@ -1097,7 +1279,10 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
         spent = _spent(rest, rules)
         if spent:
             return spent
-    if word in ("doing", "did"):
+    if word in ("doing", "did", "do", "does"):
+        nominal = _did_nominal(rest, rules)
+        if nominal:
+            return nominal
         lot = re.match(r"^(a lot of|lots of|plenty of)\s+(?P<g>\w+ing)\b(?P<rest>.*)$", rest, re.IGNORECASE)
         if lot and is_gerund(lot.group("g")) and past_tense(lot.group("g")):
             return f"{_capitalize(past_tense(lot.group('g')) or '')} a lot{lot.group('rest')}"
@@ -1116,6 +1301,20 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
             return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
         if (subject or _is_bare_verb(first, rest)) and not is_participle(first):
             return f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
+        if subject and is_participle(first) and past_tense(first):
+            return (
+                f"{_plain(past_tense(first) or first, rules)} {rest}".strip()
+            )  # "I have taken over X" -> "Took over X"
+    if word in rules.kept_openings:
+        return _capitalize(text)  # "became the go-to reviewer for the GraphQL schema": a past tense of theirs
+    compound = re.match(r"(?P<prefix>[a-z]+)[ -](?P<verb>[a-z]+)\b", lowered)
+    if (
+        compound
+        and compound.group("prefix") in rules.compound_prefixes
+        and _is_past_work(compound.group("verb"), rules)
+    ):
+        # "load tested the quote engine" -> "Load-tested the quote engine"
+        return f"{_capitalize(compound.group('prefix'))}-{text[compound.start('verb') :]}"
     if word in ("my", "our"):
         words = rest.split()
         for index, verb in enumerate(words[1:6], 1):
@@ -1150,7 +1349,8 @@ def _is_bare_verb(word: str, rest: str) -> bool:
     readings = getAllLemmas(word.lower())
     if set(readings) == {"VERB"}:
         return True
-    return re.match(r"(?:the|a|an|our|my|all|this|that|these|those|some|it|them)\b", rest, re.IGNORECASE) is not None
+    determiner = r"(?:the|a|an|our|my|all|this|that|these|those|some|it|them|new|every|each|two|three|four|five|\d)\b"
+    return re.match(determiner, rest, re.IGNORECASE) is not None
 
 
 def _plain(verb: str, rules: BragRules) -> str:
@@ -1174,13 +1374,15 @@ def _get_phrase(rest: str, rules: BragRules) -> str | None:
             continue
         head = " ".join(rest.split()[:index])
         tail = " ".join(rest.split()[index + 1 :])
-        bare = word.lower().strip(",.")
+        bare = word.lower().strip(",.;:")
         if any(is_past_tense(w) for w in head.split()):
             return None
         if bare in rules.status_words and index <= 6:
             return (
                 f"{rules.status_words[bare]} {head} {tail}".strip()
             )  # "got the cutover done" -> "Completed the cutover"
+        if bare == "to" and not re.match(r"\D{0,12}\d", tail):
+            return f"Got {rest}"  # "got the export to stop timing out": no change to a number, the person's words
         if bare in rules.get_particles and (bare != "from" or re.search(r"\d", tail)):
             verb = rules.get_particles[bare]
             if bare == "from":
@@ -1193,6 +1395,40 @@ def _get_phrase(rest: str, rules: BragRules) -> str | None:
                 return f"{_capitalize(bare)} {particle.group(1)} {head} {particle.group(2)}".strip()
             return f"{_capitalize(bare)} {head} {tail}".strip()
     return None
+
+
+def _finished_nominal(text: str, rules: BragRules) -> str | None:
+    """'Completed the App Store screenshots refresh' -> 'Refreshed the App Store screenshots', 'ran the interview loop
+    redesign, cut ...' -> 'Redesigned the interview loop, cut ...': the work the noun names, not that it was done."""
+    done = "|".join(map(re.escape, (*rules.completion_words, "ran", "did")))
+    nominals = "|".join(map(re.escape, sorted(rules.nominal_verbs, key=len, reverse=True)))
+    match = re.match(rf"^(?:{done})\s+(?P<the>the|our|my)\s+(?P<what>[\w'/-]+(?:\s+[\w'/-]+){{0,4}}?)\s+"
+                     rf"(?P<n>{nominals})\b(?P<rest>(?:[,;.(]|\s+(?:for|on|in|across|with|by|so|and)\b|$).*)$",
+                     text, re.IGNORECASE)  # fmt: skip
+    of = re.match(rf"^(?:{done}|made|realised|realized|performed|executed|carried out)\s+(?:the\s+)?(?P<n>{nominals})"
+                  r"\s+of\s+(?P<rest>\S.*)$", text, re.IGNORECASE)  # fmt: skip
+    if of:
+        # "done the revamp of the notification service", "Made the migration of X to Y" -> "Revamped the ..."
+        return f"{_verb_phrase(rules.nominal_verbs[of.group('n').lower()])} {of.group('rest')}"
+    if not match:
+        return None
+    what = match.group("what")
+    the = (
+        ""
+        if what[:1].isupper()
+        else ("the " if match.group("the").lower() in ("our", "my") else f"{match.group('the')} ")
+    )
+    return f"{_verb_phrase(rules.nominal_verbs[match.group('n').lower()])} {the}{what}{match.group('rest')}"
+
+
+def _did_nominal(rest: str, rules: BragRules) -> str | None:
+    """'doing code review for the juniors' -> 'Reviewed code for the juniors', 'do onboarding of new colleague Mehmet'
+    -> 'Onboarded new colleague Mehmet': the verb of the noun of work that was done."""
+    nominals = "|".join(map(re.escape, sorted(rules.nominal_verbs, key=len, reverse=True)))
+    match = re.match(rf"^(?:(?:the|some|all the)\s+)?(?P<n>{nominals})s?\b(?:\s+of\b)?(?P<rest>.*)$", rest, re.I)
+    if not match:
+        return None
+    return f"{_verb_phrase(rules.nominal_verbs[match.group('n').lower()])}{match.group('rest')}".strip()
 
 
 def _spent(rest: str, rules: BragRules) -> str | None:
@@ -1219,6 +1455,20 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
     changed = _change_statement(text, rules) or _before_after(text, None, rules)
     if changed:
         return changed
+    by_me = re.match(
+        r"^(?P<what>[^,;]+?)\s+(?:is|was|were|are|has been|have been|got)\s+(?:now\s+)?(?:all\s+)?(?P<v>[a-z]+)\s+"
+        r"by\s+(?:me|myself|us)\b(?P<rest>.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    if by_me and is_participle(by_me.group("v")) and past_tense(by_me.group("v")):
+        # "the intermittent build failure was resolved by me" -> "Resolved the intermittent build failure"
+        verb = _plain(past_tense(by_me.group("v")) or by_me.group("v"), rules)
+        return f"{verb} {_lower_first(by_me.group('what'))}{by_me.group('rest')}"
+    arrow = re.match(rf"^(?P<what>[^,;→]+?)\s*{ARROW}\s*(?P<v>[a-z]+)\b(?P<rest>.*)$", text, re.IGNORECASE)
+    if arrow and _is_past_work(arrow.group("v"), rules):
+        # "payments retry logic → rewrote with idempotency keys → ..." -> "Rewrote payments retry logic with ..."
+        return f"{_plain(arrow.group('v'), rules)} {_lower_first(arrow.group('what'))}{arrow.group('rest')}"
     statuses = "|".join(map(re.escape, rules.status_words))
     status = re.match(
         rf"^(?P<what>(?:[^,;.]|\.(?=\d))+?)\s+(?:(?:is|are|was|were|now|got|went|is now|finally|all)\s+)*"
@@ -1229,19 +1479,21 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
     )
     if (
         status
-        and len(status.group("what").split()) <= 6
+        and len(status.group("what").split()) <= 14
         and not any(is_past_tense(w) for w in FIRST_WORD.findall(status.group("what")))
     ):
         return f"{rules.status_words[status.group('s').lower()]} {_lower_first(status.group('what'))}{status.group('rest')}"
     words = text.split()
     for index, word in enumerate(words[:6]):
-        bare = word.lower().strip(",.")
+        bare = word.lower().strip(",.;:")
         if index and is_participle(bare) and is_work_verb(bare, rules.verbs) and FIRST_WORD.fullmatch(bare):
             if words[index - 1].endswith(","):
                 break  # "on-call, handled 6 pages": the person's own clause, not a passive
             after = words[index + 1] if index + 1 < len(words) and word == bare else ""
             if re.match(r"(?:[~≈$]?\d|(?:the|a|an|all|every|our|their|its)$)", after, re.IGNORECASE):
-                break  # "the migration moved 2.3M accounts": the thing did it, with an object; not a passive
+                # "The new PDF generator replaced a third-party service": the thing did it, with an object; not a
+                # passive. What the person built is how they did it: "Replaced a third-party service with ...".
+                return _by_means(words, index, rules) or f"{_artifact_verb(text, rules)} {_lower_first(text)}"
             head = [w for w in words[:index] if w.lower() not in ("was", "were", "got", "is", "are", "been", "now")]
             if any(re.search(r"[(]|^(?:for|from|to|of|in|on|with|by|at)$", w.lower()) for w in head):
                 break
@@ -1269,7 +1521,7 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
         return f"{rules.moved_off} {_lower_first(onto.group('what'))} onto {onto.group('rest')}"
     if _negative_subject(text, rules):
         return f"{rules.state_verb} {_lower_first(text)}"  # "Ensured nobody has been paged for the cluster in 6 weeks"
-    now = _now_result(text, rules) or _present_state(text, rules)
+    now = _now_result(text, rules) or _present_state(text, rules) or _made_state(text, rules)
     if now:
         return now
     if context_verb:
@@ -1279,6 +1531,22 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
         verb = _artifact_verb(counted.group("thing"), rules) if counted else rules.fallback_verb
         return f"{verb} {text}"  # "3 interviews" -> "Ran 3 interviews"; "99.95% uptime" -> "Delivered 99.95% uptime"
     return f"{_artifact_verb(text, rules)} {_lower_first(text)}"
+
+
+def _by_means(words: list[str], index: int, rules: BragRules) -> str | None:
+    """'The new invoicing PDF generator replaced a third-party service and handles our 120k invoices/month' ->
+    'Replaced a third-party service with the new invoicing PDF generator, which handles the 120k invoices/month'."""
+    head = " ".join(words[:index])
+    verb = words[index].lower()
+    if not re.match(r"(?:the|our|my|a|an|this)\s", head, re.IGNORECASE) or not is_past_tense(verb):
+        return None
+    if any(is_past_tense(word) for word in words[1:index]):
+        return None
+    thing = re.sub(r"^(?:our|my)\b", "the", _lower_first(head), flags=re.IGNORECASE)
+    what, _, more = " ".join(words[index + 1 :]).partition(" and ")
+    what = what.rstrip(" .,;")
+    more = re.sub(r"\b(?:our|my)\b", "the", more.rstrip(" ."), flags=re.IGNORECASE)
+    return f"{_capitalize(verb)} {what} with {thing}" + (f", which {more}" if more else "")
 
 
 def _negative_subject(text: str, rules: BragRules) -> bool:
@@ -1354,6 +1622,44 @@ def _now_result(text: str, rules: BragRules) -> str | None:
     return f"{rules.now_result_verbs['other']} {what} to {lemma}{rest}"
 
 
+STATE_BEFORE = re.compile(
+    rf"^(?P<what>[^,;.!?()]+?)\s+(?:is|are)\s+(?:now\s+)?(?P<cmp>(?:under|below|down to|up to|over|above|at)\s+)?"
+    rf"(?P<now>{MEASURE})(?:\s+now)?\s*(?:[.,;]\s*|\(\s*)(?:it\s+|which\s+)?(?:was|were|used to be)\s+"
+    rf"(?P<before>{MEASURE})(?P<tail>[^.;)!?]*)\)?",
+    re.IGNORECASE,
+)
+
+
+def _state_with_before(text: str, rules: BragRules) -> str:
+    """'the android app size is under 30mb. was 52mb at the start of the quarter' -> 'Cut the android app size from
+    52mb at the start of the quarter to under 30mb': a state now and what it was are the change the person made."""
+    match = STATE_BEFORE.match(text)
+    if not match or any(is_past_tense(word) for word in FIRST_WORD.findall(match.group("what"))):
+        return text
+    before, now = match.group("before").strip(), match.group("now").strip()
+    verb = _change_verb(_direction(f"{before} {now}"), rules)
+    changed = f"{verb} {_lower_first(match.group('what'))} from {before}{match.group('tail').rstrip()} to "
+    return f"{changed}{match.group('cmp') or ''}{now}{text[match.end() :]}"
+
+
+def _made_state(text: str, rules: BragRules) -> str | None:
+    """'the test environment provisioning is now self-service through a Slack command' -> 'Made the test environment
+    provisioning self-service through a Slack command': a state the person brought about, told without their verb."""
+    match = re.match(
+        r"^(?P<what>[^,;.]+?)\s+(?:is|are)\s+now\s+(?:fully\s+|all\s+)?(?P<state>[a-z][\w-]*)\b(?P<rest>.*)$",
+        text,
+        re.IGNORECASE,
+    )
+    if not match or any(is_past_tense(word) for word in FIRST_WORD.findall(match.group("what"))):
+        return None
+    from lemminflect import getAllLemmas
+
+    state = match.group("state")
+    if state.lower() in rules.status_words or ("ADJ" not in getAllLemmas(state.lower()) and "-" not in state):
+        return None
+    return f"{rules.state_made_verb} {_lower_first(match.group('what'))} {state}{match.group('rest')}"
+
+
 def _present_state(text: str, rules: BragRules) -> str | None:
     """'7 teams now deploy through the golden path' -> 'Got 7 teams to deploy through the golden path', 'the catalog
     covers all 186 services' -> 'Got the catalog to cover all 186 services': a measured state the person brought
@@ -1386,7 +1692,7 @@ def _present_state(text: str, rules: BragRules) -> str | None:
 
 
 RESULT_CHANGES = ("cut", "reduce", "lift", "raise", "increase", "improve", "save", "drop", "boost", "double", "triple",
-                  "halve", "shrink", "lower", "decrease", "eliminate", "take", "bring")  # fmt: skip
+                  "halve", "shrink", "lower", "decrease", "eliminate", "take", "bring", "free")  # fmt: skip
 
 
 def _measured_change(text: str) -> bool:
@@ -1435,6 +1741,8 @@ def _result_first(text: str, rules: BragRules) -> str:
         parts = re.split(separator, text, maxsplit=1)
         if len(parts) != 2 or result_numbers(parts[0]) or not result_numbers(parts[1]):
             continue
+        if re.match(r"(?:which|that|who)\b", parts[1], re.IGNORECASE):
+            continue  # "..., which freed up 2 hours": a relative clause is no thing that changed
         changed = _change_statement(parts[1], rules)
         done = re.match(
             rf"(?:{'|'.join(map(re.escape, rules.completion_words))})\s+(?P<what>(?:the|a|an|our|my)\s+[^,;.()]+?)"
@@ -1509,6 +1817,15 @@ def _reword_sentence(text: str, rules: BragRules, lead: bool, context_verb: str 
             text, label = f"{work}: {text}", None
         else:
             text = _lead_with_verb(text, rules, None)
+    elif (
+        lead
+        and label is not None
+        and status is None
+        and not _starts_with_work(text, rules)
+        and (_artifact_verb(label, rules) != rules.fallback_verb)
+    ):
+        # 'doc: "how we do code review" — linked from the handbook': the label names what kind of thing was made
+        text, label = f"{_artifact_verb(label, rules)} {_lower_first(text)}", None
     elif lead or status:
         text = _lead_with_verb(text, rules, status or context_verb)
     else:
@@ -1527,12 +1844,15 @@ def reword(original: str, rules: BragRules, context_verb: str | None = None) -> 
     """The rewrite itself: a past-tense verb first, the result first when measured, filler, feelings and pronouns
     gone; words moved and re-inflected, none invented."""
     cleaned = EMOJI_BETWEEN.sub(". ", " ".join(original.split()))
-    cleaned = _drop_padding(_clean_line(cleaned).strip(" .;"), rules)
+    cleaned = _state_with_before(_drop_padding(_clean_line(cleaned).strip(" .;"), rules), rules)
     parts = [part for part in sentences(cleaned) if re.search(r"\w", part)]
     if not parts:  # nothing but feelings or filler: the words as written
         return _capitalize(" ".join(original.split()).strip(" .;!"))
     # The sentence that says what was done leads; one that only sets the scene ("2 pages overnight") follows it.
-    working = [i for i, part in enumerate(parts) if _starts_with_work(part, rules)]
+    # A past tense leads before a plain verb: "I own the platform. This half I moved it to Kafka" leads with the move.
+    working = [i for i, part in enumerate(parts) if _starts_with_work(part, rules, plain=False)] or [
+        i for i, part in enumerate(parts) if _starts_with_work(part, rules)
+    ]
     lead = next((i for i in working if not _sets_scene(parts[i], rules)), working[0] if working else 0)
     ordered = [parts[lead], *parts[:lead], *parts[lead + 1 :]]
     worded = [_reword_sentence(part.strip(" .;"), rules, i == 0, context_verb) for i, part in enumerate(ordered)]
@@ -1550,10 +1870,11 @@ def reword(original: str, rules: BragRules, context_verb: str | None = None) -> 
 def _work_clause_first(text: str, rules: BragRules) -> str:
     """'we were paying for two Datadog orgs for no reason, I consolidated them' -> 'I consolidated them; we were
     paying for two Datadog orgs for no reason': the clause that says what the person did comes first."""
-    clauses = text.split(", ")
-    for index, clause in enumerate(clauses[1:], 1):
-        if re.match(r"(?:(?:and|so|then)\s+)?(?:i|we)\s", clause, re.IGNORECASE) and _starts_with_work(clause, rules):
-            return f"{', '.join(clauses[index:])}; {', '.join(clauses[:index])}"
+    for joint in (", ", "; "):
+        clauses = text.split(joint)
+        for index, clause in enumerate(clauses[1:], 1):
+            if re.match(r"(?:(?:and|so|then)\s+)?(?:i|we)\s", clause, re.I) and _starts_with_work(clause, rules):
+                return f"{joint.join(clauses[index:])}; {_lower_first(joint.join(clauses[:index]))}"
     return text
 
 
@@ -1654,14 +1975,15 @@ def _sets_scene(sentence: str, rules: BragRules) -> bool:
     return first is not None and any(lemma in rules.scene_verbs for lemma in verb_lemmas(first.group(0)))
 
 
-def _starts_with_work(sentence: str, rules: BragRules) -> bool:
-    text, _ = _drop_subject(_label(_time_to_end(sentence), rules)[0], rules)
+def _starts_with_work(sentence: str, rules: BragRules, plain: bool = True) -> bool:
+    """A sentence that opens with the person's work: a past tense or gerund, or (with `plain`) a plain verb after 'I'
+    ('i change the queries to use partition', as some people write)."""
+    text, dropped = _drop_subject(_label(_time_to_end(sentence), rules)[0], rules)
     first = FIRST_WORD.match(text)
-    return (
-        first is not None
-        and is_work_verb(first.group(0), rules.verbs)
-        and (is_past_tense(first.group(0)) or is_gerund(first.group(0)))
-    )
+    if first is None or not is_work_verb(first.group(0), rules.verbs):
+        return False
+    word = first.group(0).lower()
+    return is_past_tense(word) or is_gerund(word) or (plain and dropped and word in verb_lemmas(word))
 
 
 @cache
@@ -1675,7 +1997,13 @@ def _respelled(text: str, rules: BragRules) -> str:
     word and one edit (a swap of two letters counts as one) from exactly one past tense of the rules' verbs."""
     from rapidfuzz.distance import OSA
 
-    lemmas = {*rules.verb_kinds, *rules.nominal_verbs.values(), *rules.plain_verbs.values(), *rules.activity_verbs}
+    lemmas = {
+        *rules.verb_kinds,
+        *rules.nominal_verbs.values(),
+        *rules.plain_verbs.values(),
+        *rules.activity_verbs,
+        *(lemma for word in rules.completion_words if " " not in word for lemma in verb_lemmas(word)),
+    }
     spellings = _verb_spellings(frozenset(lemmas))
 
     def fixed(match: re.Match[str]) -> str:
@@ -1692,7 +2020,7 @@ def _respelled(text: str, rules: BragRules) -> str:
         return f"{match.group('before')}{forms[0]}" if forms else match.group(0)
 
     text = re.sub(r"(?P<before>(?:^|[.;!?]\s+)(?:(?:i|we)\s+)?)(?P<word>[A-Za-z]+)['’]d\b", clipped, text, flags=re.I)
-    return re.sub(r"(?P<before>(?:^|[.;!?]\s+)(?:(?:i|we)\s+)?)(?P<word>[A-Za-z]+)\b", fixed, text, flags=re.I)
+    return re.sub(r"(?P<before>(?:^|[.;:!?]\s+)(?:(?:i|we)\s+)?)(?P<word>[A-Za-z]+)\b", fixed, text, flags=re.I)
 
 
 def rewrite(original: str, rules: BragRules, context_verb: str | None = None) -> str:

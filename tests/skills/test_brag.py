@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coach.bench.evaluation import BLIND_BRAG, FRESH_BRAG, brag_scores, load_brag_pastes, score_brag
+from coach.bench.evaluation import UNSEEN_BRAG, brag_scores, load_brag_pastes, score_brag
 from coach.knowledge.data import KNOWLEDGE_DIR
 from coach.skills.brag import (
     BragError,
@@ -515,6 +515,23 @@ def test_competency_and_save_follow_ups(drafted, ladder):
         ("1. wrote the runbook for mesh rollbacks\nlmk if you want more detail!", ["wrote the runbook for mesh rollbacks"]),
         ("hi team 👋\nnot a big deal but I fixed the Cypress suite", ["not a big deal but I fixed the Cypress suite"]),
         ("- Hiring\n  - ran 22 interviews, 3 hires", ["ran 22 interviews, 3 hires"]),
+        ("sam  9:12 AM\nshipped the rate limiter", ["shipped the rate limiter"]),
+        ("Yesterday\n• Ran the guild reading group\nToday\n• 1:1 with manager\n• Finish the perf drafts",
+         ["Ran the guild reading group"]),
+        ("yday - added alerts for queue depth\ntday - pto in the afternoon\n     - look at the flaky test",
+         ["yday: added alerts for queue depth"]),
+        ("fixed the SSO loop\nq for you: should I say \"led\" or \"did\" if I did it mostly alone?", ["fixed the SSO loop"]),
+        ("Staff promo packet — selected contributions\n\n• Established the architecture review board",
+         ["Established the architecture review board"]),
+        ("Self-assessment — Engineering Manager, Data Platform\n\nImpact:\n- Reorganized the team",
+         ["Reorganized the team"]),
+        ("Hello, I need bullets for my promotion doc please. This month I fix memory leak in image-resizer.",
+         ["This month I fix memory leak in image-resizer."]),
+        ("ok so my manager said i should start keeping a brag doc. today i have a 1:1 with her at 3. the only thing i "
+         "did was cut the staging spin-up from 45 min to 6 min. idk if thats brag-worthy??",
+         ["the only thing i did was cut the staging spin-up from 45 min to 6 min."]),
+        ("Fixed the leak. Also I do onboarding of new colleague Mehmet.",
+         ["Fixed the leak.", "Also I do onboarding of new colleague Mehmet."]),
     ],
 )  # fmt: skip
 def test_slack_headers_quoted_questions_plans_absences_and_closers_are_not_entries(paste, entries):
@@ -562,7 +579,7 @@ def test_it_after_and_then_names_what_it_stands_for():
         ("checkout API now handles 1.2M requests/day", "Got checkout API to handle 1.2M requests/day"),
         ("the docs site builds in 40s now (it was 6 min) — swapped Gatsby for Astro",
          "Brought the docs site build to 40s (it was 6 min) by swapping Gatsby for Astro"),
-        ("our error rate is 0.1% now (was 2%)", "Brought the error rate to 0.1% (was 2%)"),
+        ("our error rate is 0.1% now (was 2%)", "Cut the error rate from 2% to 0.1%"),
         ("search is 2x faster after the index rebuild", "Sped up search 2x after the index rebuild"),
         ("CI is ~30% faster since the cache change", "Sped up CI by ~30% since the cache change"),
         ("~40% fewer support tickets about login since the launch", "Cut support tickets about login by ~40% since the launch"),
@@ -592,6 +609,19 @@ def test_it_after_and_then_names_what_it_stands_for():
          "Rolled back the bad schema change in 11 min"),
         ("was out Tue-Wed, otherwise paired with Ana on the flaky tests", "Paired with Ana on the flaky tests"),
         ("not sure if this matters but the flaky deploy step is fixed now", "Fixed the flaky deploy step"),
+        ("Was doing code review for junior developers in team, around 3 per day",
+         "Reviewed code for junior developers in team, around 3 per day"),
+        ("Also I do onboarding of new colleague Mehmet", "Onboarded new colleague Mehmet"),
+        ("Completed the App Store screenshots refresh", "Refreshed App Store screenshots"),
+        ("ran the interview loop redesign, cut time-to-offer from 21 days to 9",
+         "Redesigned the interview loop, cut time-to-offer from 21 days to 9"),
+        ("omg the android app size is finally under 30mb!!! was 52mb at the start of the quarter",
+         "Cut the android app size from 52mb at the start of the quarter to under 30mb"),
+        ("yday: finsihed the grpc health checks", "Finished the grpc health checks"),
+        ("the only real thing i did this week was get the staging env spin-up down from 45 min to 6 min",
+         "Cut the staging env spin-up from 45 min to 6 min"),
+        ("Technical lead for the monolith decomposition: extracted Billing into a standalone service",
+         "Extracted Billing into a standalone service (Technical lead for the monolith decomposition)"),
     ],
 )  # fmt: skip
 def test_rewrite_finds_the_persons_verb_in_how_people_write(original, bullet):
@@ -619,6 +649,12 @@ def test_the_fallback_verb_never_fronts_raw_text(original):
     [
         ("got us through the App Store rejection so 5.4 could ship", []),
         ("batched the N+1 lookups with DataLoader", []),
+        ("ran the reading group (DDIA ch. 1–2)", []),
+        ("switched from 2-week sprints to kanban", []),
+        ("reorganized the team into 2 pods", []),
+        ("shipped bulk export (most requested feature, 140 upvotes)", []),
+        ("fixed the 504s (ALB idle timeout was 60s)", []),
+        ("split the monolith into 4 services, p95 from 900ms to 200ms", ["4", "900", "200"]),
     ],
 )
 def test_released_versions_and_n_plus_one_are_not_results(text, results):
@@ -637,6 +673,10 @@ def test_released_versions_and_n_plus_one_are_not_results(text, results):
         ("answered most of the questions in #help-platform", "mentoring"),
         ("got us through the App Store rejection so 5.4 could ship", "delivery"),
         ("Wed: demoed the new search UI to sales", "adoption"),
+        ("Reorganized the team into 2 pods (ingestion, serving)", "organization"),
+        ("Switched the team from 2-week sprints to kanban", "process"),
+        ("Shipped bulk CSV export for admin users (most requested feature, 140 upvotes)", "adoption"),
+        ("So basically I spent the last month just getting us off Python 2", "migration"),
     ],
 )
 def test_the_question_fits_the_work_as_people_write_it(paste, kind, ladder):
@@ -665,9 +705,12 @@ def test_the_whole_set_meets_the_targets(ladder):
     pastes = load_brag_pastes()
     scores = score_brag(pastes, lambda paste: draft_entries(paste, ladder))
     assert scores.numbers_invented == 0 and scores.numbers_lost == 0
-    for name in (FRESH_BRAG, BLIND_BRAG):
+    bad = bullets = 0
+    for name in UNSEEN_BRAG.values():
         unseen = score_brag(load_brag_pastes(name), lambda paste: draft_entries(paste, ladder))
         assert unseen.pastes >= 40 and unseen.numbers_invented == 0 and unseen.numbers_lost == 0, name
+        bad, bullets = bad + unseen.bad_openings + unseen.filler_kept, bullets + unseen.bullets
+    assert bad / bullets <= 0.02
     assert (scores.bad_openings + scores.filler_kept) / scores.bullets <= 0.02
     for paste in pastes:
         if paste.get("heldout"):
