@@ -34,8 +34,10 @@ WORD_NUMBERS = {
 NO_CODING = re.compile(
     r"\b(?:no more|don'?t|do not|doesn'?t|haven'?t|barely|never|zero|rarely|hardly|no longer|not|very little|"
     r"almost no|no real|no|(?<!a )little|not much)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:cod(?:e|ing)|programming|hands[- ]on|ic work|feature work|ide)\b"
+    r"(?:cod(?:e|ed|ing)|programming|hands[- ]on|ic work|feature work|ide)\b"
 )
+# Leading that is denied: "I'm a tech lead but I'm barely leading".
+NO_LEADING = re.compile(r"\b(?:barely|hardly|rarely|not really|never|not)\s+(?:leading|managing|lead|manage)\b")
 # Managing people or managers, told without a title: "i manage a team of 7", "managing 5 devs", "perf reviews for
 # 9 people"; "i have 4 managers reporting to me", "my direct reports are all engineering managers".
 COUNT = r"(?:\d+|[a-z]+(?: [a-z]+)?)"
@@ -57,15 +59,26 @@ MANAGES_TEAMS = re.compile(
 # A career told in stretches ("3 years as a data analyst and 4 as a swe", "2 years at a startup + 5 at amazon"): the
 # stretches add up, unless a total is stated or a stretch is still to come ("within a year", "in 3 years").
 BARE_NUMBERS = "|".join(name for name in WORD_NUMBERS if " " not in name and name != "a")
-STRETCH = re.compile(rf"(?:\band|\bthen|\bafter|\bbefore|,|\+|\.)\s+(?P<number>\d{{1,2}}|{BARE_NUMBERS})\s+(?:as|at)\b")
-TOTAL = re.compile(r"\b(?:total|overall|in all|altogether|experience|exp)\b|\bwith\s+\d|yoe\b|\d\s?\+(?!\s*\d)")
+STRETCH = re.compile(
+    rf"(?:\band|\bthen|\bafter(?: that)?|\bbefore(?: that)?|,|\+|\.)\s+(?P<number>\d{{1,2}}|{BARE_NUMBERS})\s+(?:as|at)\b"
+)
+TOTAL = re.compile(
+    r"\b(?:total|overall|in all|altogether|experience|exp)\b|\bwith\s+\d+\s*\+?\s*(?:years?|yrs?)?\b"
+    r"(?!\s*(?:years?|yrs?|at|as|in)\b)|"
+    r"yoe\b|\d\s?\+(?!\s*\d)"
+)
 # A total said as one ("total experience 8 years", "11 total", "9 yoe overall") is the experience, whatever else.
 STATED_TOTAL = re.compile(
-    r"\btotal(?: experience)?(?: of)?\s*:?\s*(?P<before>\d{1,2})\b|"
-    r"\b(?P<after>\d{1,2})\s*(?:years?|yrs?|yoe)?\s*(?:in total|total|overall)\b"
+    r"\btotal(?: experience)?(?: of)?\s*:?\s*(?P<before>\d{1,2}(?:\.\d)?)\b|"
+    r"(?<![\d.])\b(?P<after>\d{1,2}(?:\.\d)?)\s*(?:years?|yrs?|yoe)?\s*(?:in total|total|overall)\b"
+)
+# "8 months in", "three months into my first job": months, read as a share of a year.
+MONTHS = re.compile(
+    r"\b(?P<number>\d{1,2}|" + "|".join(name for name in WORD_NUMBERS if name not in ("a", "about a", "half a")) + r")"
+    r"\s*(?:months?|mos?)\b(?! (?:ago|from now|later|before|after))"
 )
 # A stretch still to come is no experience ("mid within a year", "senior in the next 2 years").
-FUTURE = re.compile(r"\b(?:within|in the next|in under|under|by|next)\s+$")
+FUTURE = re.compile(r"\b(?:within|in the next|in under|under|by|next|in)\s+$")
 TO_COME = re.compile(r"\b(?:in|within|next|by|than|of|under)\s+(?:the\s+)?(?:next\s+)?$")
 LEADS_TEAM = re.compile(r"\bi\s+(?:lead|run)\s+(?:a|the|my)?\s*team\s+of\s+(?:\d+|[a-z]+)\b")
 # A stated number of years ("6 yoe", "~8 yrs", "15ish years", "years: 9", "two decades"): candidates whose context
@@ -73,13 +86,15 @@ LEADS_TEAM = re.compile(r"\bi\s+(?:lead|run)\s+(?:a|the|my)?\s*team\s+of\s+(?:\d
 YEARS = re.compile(
     r"\b(?P<number>\d{1,2}(?:\.\d)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
     r"(?:\s*\+|ish|\s*-\s*ish)?\s*(?P<unit>years?|yrs?|yoe|decades?|y(?=\s+exp|\s*[,.;|)]|\s*$))\b"
-    r"(?! (?:ago|from now|time|off))"
+    r"(?! (?:ago|from now|time|off|old))(?!-old)"
     r"|\b(?:years|yoe|yrs)\s*(?:of experience)?\s*[:=]\s*(?P<after>\d{1,2})\b"
 )
 BOTH = re.compile(
-    r"\bhalf\b.{1,60}\bhalf\b|\b(?:both|half (?:of )?(?:my|the) (?:time|week|day)|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split(?:ting)? "
+    r"\bhalf\b.{1,60}\bhalf\b|\b(?:(?<!of )both(?!\s+(?:of|teams|sides|managers|my|our|the|them|are|were|have|keep|say|said))|"
+    r"a bit of everything|splits? (?:my time |the time )?between|split (?:roughly |about |pretty )?evenly|"
+    r"half (?:of )?(?:my|the) (?:time|week|day)|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split(?:ting)? "
     r"(?:my )?(?:(?:time|day|week) )?(?:between|evenly)|split my (?:time|day|week)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of|"
-    r"hands[- ]on (?:tech )?lead|player[- ]coach|[2-7]0 ?/ ?[2-7]0|(?:about|maybe|roughly|around) half|in half|"
+    r"hands[- ]on (?:tech )?lead|player[- ]coach|[2-7]0 ?/ ?[2-7]0|(?:about|maybe|roughly|around) half|(?:split|divided) in half|"
     r"half (?:of )?(?:the|my) (?:[\w-]+ )?(?:code|coding|features))\b"
 )
 CODING = re.compile(
@@ -87,7 +102,8 @@ CODING = re.compile(
     r"writing software|(?:building|shipping|ship) (?:\w+ )?features|individual contributor work|technical work|"
     r"engineering work|developing|development|fix(?:es|ing)? (?:\w+ )?bugs|bug (?:tickets|fixes|fixing)|tickets all day|"
     r"pick(?:ing)? up tickets|writ(?:e|ing) (?:\w+ )?tests?|pure ic|implement(?:s|ing)?|(?:in|opened) (?:the|my) ide|"
-    r"writ(?:e|es|ing) (?:[\w-]+ )?(?:firmware|crud|features)|"
+    r"writ(?:e|es|ing) (?:[\w-]+ ){0,3}?(?:firmware|crud|features|tools|services|apis?|nodes|loaders|scripts|sql|"
+    r"queries|components|endpoints|pipelines)|(?:in|inside) (?:the|my) editor|"
     r"writ(?:e|es|ing) (?:[\w-]+ ){0,2}all day)\b"
 )
 # What leading work is; a title, a team or its size alone ("EM of 6", "I manage 9 engineers") says no focus.
@@ -97,14 +113,17 @@ LEADING = re.compile(
     r"design (?:reviews|discussions)|reviewing|alignment|rfcs|(?:technical|setting|set) direction|unblocking|"
     r"advis(?:e|ing)|reviews|design docs?|specs|architecture|prfaqs|run(?:ning)? (?:the|my|our) team|"
     r"lead(?:ing)? (?:a |the |our )?(?:[\w-]+ )?(?:project|design)|coaching|(?:(?<=all )|(?<=mostly ))(?:people|docs)|"
-    r"stakeholders|roadmaps?|design (?:and|&) reviews?|designing)\b"
+    r"stakeholders|roadmaps?|design (?:and|&) reviews?|designing|unblock(?:ing)?|"
+    r"review(?:ing)? (?:other people'?s |others'? |the team'?s |everyone'?s )?(?:prs|pull requests|code))\b"
 )
 # How long someone has coded is their career, not how they spend their time now: "coding professionally for 4
 # years", "been coding since 2015", "10 years of straight IC work".
 CAREER = re.compile(
     r"\b(?:cod(?:e|ing)|programming|writing (?:code|software)|developing)\s+(?:professionally\s+)?"
     r"(?:for\s+(?:about\s+|over\s+|almost\s+)?[\w.+]+\s+(?:years?|yrs?|decades?)|since\s+(?:\d{4}|college|school))|"
-    r"\b(?:years?|yrs?|decades?) of (?:[\w-]+ )?(?:ic work|coding|programming)\b"
+    r"\b(?:years?|yrs?|decades?) of (?:[\w-]+ )?(?:ic work|coding|programming)\b|"
+    r"\bcoding (?:bootcamp|interviews?|challenges?|tests?|rounds?|assessments?)\b|"
+    r"\b(?:software )?development (?:engineer|manager|team|lead|role)\b"
 )
 # "more time in meetings than coding": the one they spend more time on.
 MORE_TIME = re.compile(r"\bmore (?:time|hours) (?:in|on|doing)\s+(?P<more>[\w: -]+?)\s+than\b")
@@ -112,7 +131,7 @@ MORE_TIME = re.compile(r"\bmore (?:time|hours) (?:in|on|doing)\s+(?P<more>[\w: -
 NOT_NOW = re.compile(
     r"\b(?:want|wants|wanted|wanna|would|could|should|if|hoping|hope|itching|aspir\w*|someday|eventually|thinking|"
     r"considering|not sure|planning to|trying to|looking to|interested|interest|dream\w*|love|loves|hate|hates|"
-    r"enjoy|enjoys|likes|someone|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
+    r"enjoy|enjoys|likes|i (?:really )?like|looking for|advice on|tips on|someone|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
     r"(?:my|our|the|his|her) (?:mentor|manager|skip|wife|husband|friend|brother|sister|boss|director|principal|lead|"
     r"em|cto|vp|tl|tech lead)|he|she|he's|she's|don'?t manage|don'?t do|do not do|not a (?:manager|lead|people manager)|never been)\b"
 )
@@ -120,8 +139,8 @@ HYPOTHETICAL = re.compile(r"^\s*(?:(?:ok|okay|so|and|but)\s+)*(?:what\s+)?if\b",
 CLAUSE = re.compile(r",|;|:\s|\s[-–—]+\s|\sbut\s|\sand\s")
 MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|most of (?:my|the) (?:time|day|week))"
 PERCENT = re.compile(
-    r"(\d{1,3})\s*%\s*(?:of (?:my|the) (?:time|week|day)\s+)?(?:is\s+|on\s+)?(?:[\w-]+\s+)?"
-    r"(coding|code|leading|leadership|managing|people|meetings)|"
+    r"(\d{1,3})\s*%\s*(?:of (?:my|the) (?:time|week|day)\s+)?(?:is\s+|on\s+|in (?:the |my )?)?(?:[\w-]+\s+)?"
+    r"(coding|code|leading|leadership|managing|people|meetings|editor|ide)|"
     r"\b(coding|codes?|leading|leadership|managing)\s+(?:[\w-]+\s+){0,2}?(\d{1,3})(?:\s*-\s*\d{1,3})?\s*%"
 )
 TRACK_WORDS = {
@@ -154,10 +173,13 @@ def read_focus(text: str) -> Focus | None:
     text = CAREER.sub(" ", text)
     if NO_CODING.search(text):
         return "leading"
+    if NO_LEADING.search(text):
+        return "coding"
     percent = PERCENT.search(text)
     if percent:
         share = int(percent.group(1) or percent.group(4))
-        kind: Focus = "coding" if (percent.group(2) or percent.group(3)) in ("coding", "code", "codes") else "leading"
+        said = percent.group(2) or percent.group(3)
+        kind: Focus = "coding" if said in ("coding", "code", "codes", "editor", "ide") else "leading"
         if 25 <= share <= 75:  # "70% coding, 30% leading" is a split of both; 80/20 is mostly one
             return "both"
         other: Focus = "leading" if kind == "coding" else "coding"
@@ -342,11 +364,12 @@ def year_mentions(text: str) -> list[Mention]:
     for match in YEARS.finditer(text):
         raw = match.group("number") or match.group("after")
         value = _number(raw) * (10 if (match.group("unit") or "").startswith("decade") else 1)
-        if FUTURE.search(text[max(0, match.start() - 20) : match.start()]):
-            continue
-        if value == 0 or value >= 1:  # "half a year in" states no whole year; "0 yoe" does
+        if not FUTURE.search(text[max(0, match.start() - 20) : match.start()]):
             found.append(Mention(match.start(), match.end(), f"{_whole(value):g}"))
-    return found
+    for match in MONTHS.finditer(text):
+        if not FUTURE.search(text[max(0, match.start() - 20) : match.start()]):
+            found.append(Mention(match.start(), match.end(), f"{_whole(_number(match.group('number')) / 12):g}"))
+    return sorted(found, key=lambda mention: mention.start)
 
 
 def year_examples(items: Iterable[Mapping[str, object]]) -> dict[str, list[str]]:
@@ -448,7 +471,7 @@ class ProfileReader:
         stretches of a career told in stretches."""
         total = STATED_TOTAL.search(text)
         if total:
-            return float(total.group("before") or total.group("after"))
+            return _whole(float(total.group("before") or total.group("after")))
         mentions = year_mentions(text)
         stretches = _stretches(text, mentions)
         if len(stretches) >= 2 and not TOTAL.search(text):

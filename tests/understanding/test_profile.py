@@ -71,7 +71,7 @@ CASES = [
     ("I’m an E5 at Meta, mostly coding", "Senior", "coding", None, None),
     # Misspelt titles; focus from how they spend their time now, not from a wish, a taste or someone else.
     ("im a seniour enginer, tryin to get to staf", "Senior", None, "Staff", None),
-    ("a fresher, six months into my first job", "Junior", None, None, None),
+    ("a fresher, six months into my first job", "Junior", None, None, 1),  # half a year rounds up
     ("EM, I havent written code in months", "Engineering Manager", "leading", None, None),
     ("senior dev. my old manager wanted me to go into management", "Senior", None, None, None),
     (
@@ -93,6 +93,33 @@ CASES = [
     ("i'm a mid and i spend more time in meetings than coding", "Mid", "leading", None, None),
     ("I have 3 EMs reporting to me", "Senior Engineering Manager", None, None, None),
     ("senior in college, interning at a bank this summer", "Intern", None, None, None),
+    # Years said in decimals, ages, careers in stretches; focus denied or split in people's words.
+    ("Engineer II at a healthtech company, 2.5 years total", "Mid", None, None, 3),
+    ("20 year old intern, first time in tech. Everything is overwhelming.", "Intern", None, None, None),
+    ("Sr. SWE with 3 years at Google, before that 5 at a startup", "Senior", None, None, 8),
+    ("I'm a tech lead but I'm barely leading — I write most of the team's code", "Lead", "coding", None, None),
+    (
+        "My skip is a VP. I'm a mid-level backend dev. Both of them keep telling me to think bigger",
+        "Mid",
+        None,
+        None,
+        None,
+    ),
+    (
+        "I manage a team of 5 and I'm not technical anymore, haven't coded in two years.",
+        "Engineering Manager",
+        "leading",
+        None,
+        None,
+    ),
+    (
+        "Principal engineer, 22 years. I'm split roughly evenly between coding prototypes and working with execs.",
+        "Principal",
+        "both",
+        None,
+        22,
+    ),
+    ("hey!! im in a coding bootcamp rn, 3 weeks left", None, None, None, None),
 ]
 
 
