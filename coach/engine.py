@@ -34,7 +34,14 @@ from coach.skills.compare import KEY_DIFFERENCES, compare_roles, comparison_open
 from coach.skills.plans import PlanError, build_plan, plan_in_chat
 from coach.storage.store import UserStore
 from coach.text import sentences, terms
-from coach.understanding.followups import brag_action, context_weights, own_terms, pointed_entries, with_topic
+from coach.understanding.followups import (
+    brag_action,
+    context_weights,
+    on_topic,
+    own_terms,
+    pointed_entries,
+    with_topic,
+)
 from coach.understanding.intents import (
     IntentClassifier,
     Label,
@@ -309,13 +316,20 @@ class Coach:
             asked = text
         condensed = self._condensed(asked, history) if follow_up_of is not None else None
         question = asked if follow_up_of is None else condensed or with_topic(asked, follow_up_of, self.ladder)
-        appended = follow_up_of is not None and question == f"{follow_up_of.question.rstrip('?.! ')}? {asked}"
+        appended = follow_up_of is not None and question == on_topic(asked, follow_up_of)
         levels = (profile.level or "", profile.target or "")
         whole = retrieved = self.retriever.retrieve(question, k=MODEL_SECTIONS, levels=levels)
         if follow_up_of is not None and condensed is None and len(own_terms(asked)) >= 2:
             # A follow-up with a subject of its own ("what goes in the packet?"), made standalone by the topic alone,
             # is searched for by its own words too, so the topic gives context without taking over.
             retrieved = fuse([whole, self.retriever.retrieve(asked, k=MODEL_SECTIONS, levels=levels)], k=MODEL_SECTIONS)
+        if follow_up_of is not None and follow_up_of.section is not None:
+            # A follow-up asks for something the last answer did not give: the section that gave it leads no more
+            # ("and what would I need to show?" after the years from Senior to Staff).
+            said = (follow_up_of.path, follow_up_of.section)
+            fresh = [item for item in retrieved if (item.chunk.path, item.chunk.section) != said]
+            if is_supported(fresh, FOLLOW_UP_SIMILARITY):  # else the same section is still the best there is
+                retrieved = fresh + [item for item in retrieved if (item.chunk.path, item.chunk.section) == said]
         # Answer first, ask after: the level and focus are asked for once, at the end of an answer.
         follow_up = None if state.asked_profile else follow_up_for(profile)
         answered_before = follow_up_of is not None and follow_up_of.section is not None

@@ -36,6 +36,17 @@ def test_a_second_follow_up_leans_on_the_topic_not_on_the_first_follow_up(engine
     assert "staff" in first.sources[0].section.lower() and "onboarding" not in first.answer.lower(), first.sources
 
 
+def test_a_follow_up_asks_for_what_the_last_answer_did_not_give(engine):
+    """'and what would i need to show?' after the years from Senior to Staff was answered with the same years again:
+    the section that answered the topic leads a follow-up no more, and the level stays Staff (not Senior Staff)."""
+    first, state = turn(engine, Conversation(profile=Profile(level="Senior", focus="coding")),
+                        "how long does it usually take to go from senior to staff?")  # fmt: skip
+    follow, _ = turn(engine, state, "and what would i need to show?")
+    assert follow.intent == "question" and follow.sources, follow.answer
+    assert follow.sources[0].section != first.sources[0].section
+    assert "senior staff" not in follow.sources[0].section.lower() and "staff" in follow.answer.lower()
+
+
 def test_a_follow_up_on_what_they_said_about_themselves(engine):
     """'is that a problem?' after a self-description leans on what they said (it was declined: no topic), and the
     focus is asked for once, not again."""
