@@ -47,6 +47,12 @@ def test_a_follow_up_asks_for_what_the_last_answer_did_not_give(engine):
     assert "senior staff" not in follow.sources[0].section.lower() and "staff" in follow.answer.lower()
 
 
+def test_is_that_bad_after_a_self_description_is_answered_with_the_traps_of_their_level(engine):
+    _, state = turn(engine, Conversation(), "just became an EM, 6 reports, still grabbing tickets myself")
+    reply, _ = turn(engine, state, "is that bad?")
+    assert reply.sources and reply.sources[0].section == "Common traps for new Engineering Managers", reply.sources
+
+
 def test_a_follow_up_on_what_they_said_about_themselves(engine):
     """'is that a problem?' after a self-description leans on what they said (it was declined: no topic), and the
     focus is asked for once, not again."""

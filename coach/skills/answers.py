@@ -80,14 +80,17 @@ def gist(text: str) -> str:
     return found[0] if found else ""
 
 
-def answering_order(question: str, retrieved: Sequence[Retrieved]) -> list[Retrieved]:
+def answering_order(question: str, retrieved: Sequence[Retrieved], level: str | None = None) -> list[Retrieved]:
     """The supported results, the one that answers first: a list of mistakes answers only a question about
     mistakes, so for any other question the best section that is not one leads, and for such a question ("bad
-    idea?") the best that is."""
+    idea?") the best that is, about the person's `level` when one is ("still grabbing tickets as a new EM, is that
+    bad?" is answered with the traps for new Engineering Managers, not those of a promotion packet)."""
     used = relevant(retrieved, limit=len(retrieved), cutoff=RELATED_CUTOFF)
     asks_caution = CAUTION.search(question) is not None
-    fits = (item for item in used if bool(CAUTION.search(item.chunk.section)) == asks_caution)
-    lead = next(fits, used[0] if used else None)
+    fits = [item for item in used if bool(CAUTION.search(item.chunk.section)) == asks_caution]
+    if asks_caution and level:
+        fits = [item for item in fits if level in item.chunk.section_levels] or fits
+    lead = fits[0] if fits else (used[0] if used else None)
     return [lead, *(item for item in used if item is not lead)] if lead is not None else []
 
 
@@ -166,9 +169,9 @@ def compose_answer(
             False,
         )
     own = asked or question
-    best, *others = answering_order(own, retrieved)
+    best, *others = answering_order(own, retrieved, profile.level)
     if related_from is not None:
-        others = [item for item in answering_order(own, related_from) if item.chunk.id != best.chunk.id]
+        others = [item for item in answering_order(own, related_from, profile.level) if item.chunk.id != best.chunk.id]
     said: list[set[str]] = []
     lead = opening(best.chunk.text)
     _fresh(sentences(lead), said)

@@ -1644,9 +1644,11 @@ def _state_with_before(text: str, rules: BragRules) -> str:
 
 def _made_state(text: str, rules: BragRules) -> str | None:
     """'the test environment provisioning is now self-service through a Slack command' -> 'Made the test environment
-    provisioning self-service through a Slack command': a state the person brought about, told without their verb."""
+    provisioning self-service through a Slack command', 'the flaky e2e suite is green now' -> 'Made the flaky e2e
+    suite green': a state the person brought about, told without their verb."""
     match = re.match(
-        r"^(?P<what>[^,;.]+?)\s+(?:is|are)\s+now\s+(?:fully\s+|all\s+)?(?P<state>[a-z][\w-]*)\b(?P<rest>.*)$",
+        r"^(?P<what>[^,;.]+?)\s+(?:is|are)\s+(?:(?P<now>now)\s+)?(?:fully\s+|all\s+)?(?P<state>[a-z][\w-]*)\b"
+        r"(?(now)|\s+now\b)(?P<rest>.*)$",
         text,
         re.IGNORECASE,
     )
