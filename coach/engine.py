@@ -143,8 +143,18 @@ def describe_profile(profile: Profile, ladder: Ladder) -> str:
     if profile.target:
         parts.append(f"you're aiming for **{profile.target}**")
     if profile.years is not None:
-        parts.append(f"with about {profile.years:g} years of experience")
+        parts.append(f"with about {profile.years:g} year{'' if profile.years == 1 else 's'} of experience")
     return ", ".join(parts)
+
+
+# The first words of a message that lean on the turn before it.
+LEANS_ON = re.compile(r"^\W*(?:and|but|so|or|wait|then|also|what about|how about|(?:ok|okay)\W+and)\b")
+# Words that point at what was just said ("is that true at startups too?", "what would step 2 look like", "which
+# fits me better?").
+POINTS_BACK = re.compile(
+    r"\b(?:that|it|this|these|those|them|instead|too|as well|more detail|step \d|the (?:first|second|last)|which|"
+    r"better|fits?|differ\w*|diff|versus|vs)\b"
+)
 
 
 class Coach:
@@ -265,7 +275,28 @@ class Coach:
             return "question"
         if label == "other" and self._answerable(text):
             return "question"  # a question the guides answer closely ("what are dora metrics?") is not declined
+        if (
+            label in ("followup", "compare")
+            and state is not None
+            and state.topic is not None
+            and not level_mentions(self.ladder, text)
+            and self._new_subject(text, state.topic)
+        ):
+            return "question"  # "ok what should my brag doc look like?" after Mid vs Senior asks afresh
         return label
+
+    def _new_subject(self, text: str, topic: Topic) -> bool:
+        """Whether a message that reads like a follow-up brings a subject of its own, which the topic does not share
+        and the guides answer by itself; one that leans on the last turn by its first word ("and the common traps?",
+        "wait, what do you mean by scope") or points back at it ("is that true at startups too?") follows up."""
+        if LEANS_ON.match(text.lower()) or POINTS_BACK.search(text.lower()):
+            return False
+        own = own_terms(text)
+        return (
+            len(own) >= 3
+            and not own & terms(topic.question)
+            and is_supported(self.retriever.retrieve(text, k=3), MIN_SIMILARITY)
+        )
 
     def _answerable(self, text: str) -> bool:
         """Whether a guide section is close in meaning to the message itself."""

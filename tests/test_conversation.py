@@ -53,6 +53,19 @@ def test_is_that_bad_after_a_self_description_is_answered_with_the_traps_of_thei
     assert reply.sources and reply.sources[0].section == "Common traps for new Engineering Managers", reply.sources
 
 
+def test_a_question_with_a_subject_of_its_own_after_a_comparison_is_asked_afresh(engine):
+    """'ok what should my brag doc look like' after Mid vs Senior was answered with the two roles' focus again."""
+    _, state = turn(
+        engine, Conversation(profile=Profile(level="Junior", focus="coding")), "whats the diff between mid and senior"
+    )
+    reply, state = turn(engine, state, "ok what should my brag doc look like")
+    assert reply.intent == "question" and "brag" in reply.sources[0].section.lower(), reply.sources
+    fit, _ = turn(
+        engine, state.model_copy(update={"last": "compare"}), "which fits me better? i still really like coding"
+    )
+    assert fit.intent == "compare"
+
+
 def test_a_follow_up_on_what_they_said_about_themselves(engine):
     """'is that a problem?' after a self-description leans on what they said (it was declined: no topic), and the
     focus is asked for once, not again."""
