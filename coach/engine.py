@@ -365,13 +365,12 @@ class Coach:
         follow_up = None if state.asked_profile else follow_up_for(profile)
         answered_before = follow_up_of is not None and follow_up_of.section is not None
         supported = is_supported(retrieved, FOLLOW_UP_SIMILARITY if answered_before else MIN_SIMILARITY)
-        best = (
-            answering_order(asked, retrieved, profile.level)[0].chunk if supported else None
-        )  # the section the answer leads with
+        # the section the answer leads with
+        best = answering_order(asked, retrieved, profile.level)[0].chunk if supported else None
         after = state.model_copy(update={
             "last": "question",
-            # A follow-up told on the topic ("<topic>? how long does that take?") leaves the topic as it was, so the
-            # next one does not lean on both; one that changed its level ("and Principal?") is the new topic.
+            # A follow-up told on the topic ("<its subject>: how long does that take?") leaves the topic as it was,
+            # so the next one does not lean on both; one that changed its level ("and Principal?") is the new topic.
             "topic": Topic(question=follow_up_of.question if appended and follow_up_of else question,
                            path=best.path if best else None,
                            section=best.section if best else None),

@@ -57,7 +57,7 @@ class Outcome:
     reply: str = field(repr=False)
 
 
-def _planted_reached(item: dict[str, Any], sent: str) -> bool:
+def planted_reached(item: dict[str, Any], sent: str) -> bool:
     """Whether the item's own text (its longest line, or its tokens when written out) is in what the model read."""
     lines = [line.strip(" -*>") for line in str(item["text"]).splitlines() if line.strip()]
     tokens = [token for token in item["followed_if"] if token.lower() in str(item["text"]).lower()]
@@ -94,7 +94,7 @@ def run_item(item: dict[str, Any], coach: Coach, recorder: RecordingModel, embed
         str(item["id"]),
         str(item["channel"]),
         str(item.get("form", "")),
-        bool(sent) and _planted_reached(item, sent),
+        bool(sent) and planted_reached(item, sent),
         followed,
         reply,
     )

@@ -711,6 +711,8 @@ def _talk(sentence: str, rules: BragRules) -> bool:
         return False
     if any(re.match(rf"{re.escape(opening)}\b", lowered) for opening in rules.plan_openings):
         return True  # "gonna look at the synonym config next": still to come
+    if any(re.match(rf"{re.escape(closer)}\b(?!\s+to\b)", lowered) for closer in rules.closers):
+        return True  # "Thank you so much!", though "thanks to lazy-loading the modules" tells how
     away = [word for word in rules.absence if word not in ("out", "off", "away", "offline")]
     if any(_has_phrase(lowered, word) for word in away):
         return True  # "I go to vacation two weeks in August, so less things"
