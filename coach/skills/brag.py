@@ -131,6 +131,8 @@ class BragRules:
     kept_openings: frozenset[str]
     compound_prefixes: frozenset[str]
     list_titles: tuple[str, ...]
+    sign_offs: frozenset[str]
+    mentees: tuple[str, ...]
     weak_openings: dict[str, str]
     get_particles: dict[str, str]
     adoption_verbs: tuple[str, ...]
@@ -208,6 +210,8 @@ def parse_rules(raw: dict) -> BragRules:
         kept_openings=frozenset(str(item).lower() for item in raw["kept_openings"]),
         compound_prefixes=frozenset(str(item).lower() for item in raw["compound_prefixes"]),
         list_titles=by_length(raw["list_titles"]),
+        sign_offs=frozenset(str(item).lower() for item in raw["sign_offs"]),
+        mentees=by_length(raw["mentees"]),
         weak_openings={str(key).lower(): str(value) for key, value in raw["weak_openings"].items()},
         get_particles=dict(raw["get_particles"]),
         adoption_verbs=by_length(raw["adoption_verbs"]),
@@ -390,6 +394,12 @@ def kind_for(text: str, rules: BragRules) -> str | None:
     lowered = text.lower()
     if any(_has_phrase(lowered, cue) for cue in rules.uptake_cues):
         return rules.uptake_kind  # "the checklist other orgs have since copied": what to measure is its uptake
+    mentees = "|".join(map(re.escape, rules.mentees))
+    # the people themselves, not a thing named after them ("built the interns dashboard")
+    people = re.match(rf"^[a-z][\w'-]*\s+(?:\S+\s+){{0,2}}?(?:{mentees})(?=\s*(?:[,.;(]|$)|\s+(?:to|with|through|"
+                      r"on|into|in|get|ship|land|grow|learn|become|[a-z]+ed)\b)", lowered)  # fmt: skip
+    if people:
+        return "mentoring"  # "helped 3 juniors ship their first features": the people it was for name the work
     thing = re.match(
         r"^[a-z][\w'-]*\s+(?P<thing>[^,;.()]+?)(?=\s+(?:of|for|in|on|at|to|from|with|around|through|by|across|into|"
         r"onto|off|that|which|so|and)(?![\w'-])|[,;.()]|$)",
@@ -586,14 +596,8 @@ def _title(text: str, rules: BragRules) -> bool:
 def _signs_off(text: str, rules: BragRules) -> bool:
     """'Thanks,', 'Cheers,', 'Best regards,': the line before a signature."""
     lowered = text.lower().strip(" ,.!")
-    return any(lowered == closer or lowered.startswith(f"{closer} ") for closer in rules.closers) or lowered in (
-        "best",
-        "best regards",
-        "regards",
-        "kind regards",
-        "br",
-        "warmly",
-        "ta",
+    return lowered in rules.sign_offs or any(
+        lowered == closer or lowered.startswith(f"{closer} ") for closer in rules.closers
     )
 
 
@@ -721,8 +725,8 @@ def _talk(sentence: str, rules: BragRules) -> bool:
 
 def _reports_work(text: str, rules: BragRules) -> bool:
     """A report of work done, or of a noun of work done ('I do onboarding of new colleague Mehmet')."""
-    done = re.match(r"(?:(?:i|we)\s+)?(?:do|does|did|was doing|were doing)\s+", strip_lead_in(text, rules.verbs))
     lowered = strip_lead_in(text, rules.verbs)
+    done = re.match(r"(?:(?:i|we)\s+)?(?:do|does|did|was doing|were doing)\s+", lowered)
     return (
         reports_work_done(text, rules.verbs)
         or (done is not None and _did_nominal(lowered[done.end() :], rules) is not None)

@@ -700,6 +700,7 @@ def test_released_versions_and_n_plus_one_are_not_results(text, results):
         ("Switched the team from 2-week sprints to kanban", "process"),
         ("Shipped bulk CSV export for admin users (most requested feature, 140 upvotes)", "adoption"),
         ("So basically I spent the last month just getting us off Python 2", "migration"),
+        ("helped 3 juniors ship their first features", "mentoring"),
     ],
 )
 def test_the_question_fits_the_work_as_people_write_it(paste, kind, ladder):
