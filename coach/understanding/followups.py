@@ -40,19 +40,9 @@ def with_topic(text: str, topic: Topic, ladder: Ladder) -> str:
 
 
 def on_topic(text: str, topic: Topic) -> str:
-    """The follow-up with what the topic is about, not how it was asked: "and what would I need to show?" after
-    "how long does it take to go from senior to staff?" searches "senior staff: and what would I need to show?", so
-    the new question leads and "how long" does not bring the same answer back."""
-    # The words that only ask ("how long does it take") go; small words stay, so levels stay apart ("senior to
-    # staff" is no "senior staff").
-    kept = [
-        word for word in re.findall(r"[\w'-]+", topic.question) if not terms(word) or terms(word) - _generic_terms()
-    ]
-    while kept and not terms(kept[0]):
-        kept.pop(0)
-    while kept and not terms(kept[-1]):
-        kept.pop()
-    return f"{' '.join(kept) or topic.question.rstrip('?.! ')}: {text}"
+    """The follow-up asked after the topic's question, which gives it its subject ("how do I get to Staff? how long
+    does that take?")."""
+    return f"{topic.question.rstrip('?.! ')}? {text}"
 
 
 @cache
