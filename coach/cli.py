@@ -120,7 +120,7 @@ def cmd_profile(args: argparse.Namespace) -> int:
     if not any(text.strip() for text in texts):
         raise UsageError('give a description such as "I\'m an L5 at Google, mostly coding"')
     for text in texts:
-        profile = reader.read(text).model_dump()
+        profile = reader.read(text).model_dump(exclude={"company"})  # the fields of CLI-CONTRACT.md
         if args.json or args.text == "-":
             _emit_json(profile)
         else:
@@ -344,8 +344,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     profiles = {
         "training": evaluation.profile_accuracy(engine.read_profile, read_data("profiles.yaml")["profiles"]),
         "heldout": evaluation.profile_accuracy(engine.read_profile, evaluation.load_labelled("profiles-heldout.yaml")),
-        "heldout5": evaluation.profile_accuracy(
-            engine.read_profile, evaluation.load_labelled("profiles-heldout-5.yaml")
+        "heldout7": evaluation.profile_accuracy(
+            engine.read_profile, evaluation.load_labelled("profiles-heldout-7.yaml")
         ),
     }
     checks = evaluation.conversation_checks(engine, evaluation.load_labelled("conversations.yaml"))
@@ -359,8 +359,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "profile_whole_training": round(profiles["training"][0], 4),
         "profile_whole_heldout": round(profiles["heldout"][0], 4),
         "profile_fields_heldout": round(profiles["heldout"][1], 4),
-        "profile_whole_heldout5": round(profiles["heldout5"][0], 4),
-        "profile_fields_heldout5": round(profiles["heldout5"][1], 4),
+        "profile_whole_heldout7": round(profiles["heldout7"][0], 4),
+        "profile_fields_heldout7": round(profiles["heldout7"][1], 4),
         "conversation_checks": len(checks),
         "conversation_pass_rate": round(1 - len(failed) / max(len(checks), 1), 4),
     }
@@ -375,8 +375,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"\nintents: held-out {intents['heldout'][0]:.3f} (it helped choose the classifier's settings), fresh "
             f"held-out {intents['fresh'][0]:.3f} (never used to choose anything)\n"
             f"profiles, whole: training set {profiles['training'][0]:.3f}, held-out {profiles['heldout'][0]:.3f} "
-            f"(fields {profiles['heldout'][1]:.3f}), fifth held-out set {profiles['heldout5'][0]:.3f} "
-            f"(fields {profiles['heldout5'][1]:.3f})\n"
+            f"(fields {profiles['heldout'][1]:.3f}), seventh held-out set {profiles['heldout7'][0]:.3f} "
+            f"(fields {profiles['heldout7'][1]:.3f})\n"
             f"conversations: {len(checks) - len(failed)} of {len(checks)} checks passed "
             f"({understanding['conversation_pass_rate']:.3f})"
         )

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from coach.errors import CoachError
 from coach.knowledge.corpus import save_upload
-from coach.knowledge.ladder import Ladder, load_ladder
+from coach.knowledge.ladder import Ladder, Level, load_ladder
 from coach.knowledge.screening import InstructionDetector, screen
 from coach.records import BragEntry, Comparison, Conversation, Focus, Plan, Profile, Reply, Topic
 from coach.retrieval.index import KnowledgeIndex, Progress, open_index
@@ -56,6 +56,7 @@ from coach.understanding.profile import (
     ProfileReader,
     expand_query,
     level_mentions,
+    read_preference,
     without_self_description,
 )
 
@@ -157,6 +158,31 @@ POINTS_BACK = re.compile(
 )
 
 
+FOCUS_WORDS = {"coding": "mostly coding", "leading": "mostly leading", "both": "a mix of coding and leading"}
+NEARER = {"coding": "keeps more of the week on coding", "leading": "puts more of the week into leading",
+          "both": "is nearer an even split of coding and leading"}  # fmt: skip
+
+
+def _nearer_role(first: Level, second: Level, focus: str) -> Level | None:
+    """The role whose week is nearer the focus, by the ladder's share of hands-on time; None when it gives none."""
+    if first.hands_on is None or second.hands_on is None or first.hands_on == second.hands_on:
+        return None
+    goal = {"coding": 100, "leading": 0, "both": 50}[focus]
+    return min((first, second), key=lambda level: abs((level.hands_on or 0) - goal))
+
+
+# A request to write something up for a review ("help me write my self review", "write up my half").
+WRITE_UP = re.compile(
+    r"\b(?:help me|can you|could you|can u|pls|please)\b.*\b(?:write|draft|word|turn)\b|\bwrite\s+up\b"
+)
+BRAG_GUIDES = "knowledge/brag/"
+PASTE_OFFER = (
+    "Paste what you did this period (a list, notes or a Slack thread) and I'll turn it into review-ready bullets."
+)
+# A word that stands for what the last answer was about ("does that help for promo?", "review it").
+REFERS_BACK = re.compile(r"\b(?:that|it|this|those|them|instead)\b")
+
+
 class Coach:
     """The grounded engine. It holds only read-only resources and the store (which keys everything by workspace),
     so one instance serves every session."""
@@ -222,6 +248,9 @@ class Coach:
             if state.entries:
                 return ReplyStream.of(self._brag_followup(text, state))
             label = "question"
+        # "what would it take to get to L6?" from someone who said they are at Amazon asks about Amazon's L6
+        # (Senior), not Google's; a paste above keeps the person's own words.
+        text = self.ladder.with_company_codes(text, state.profile.company)
         roles = tuple(dict.fromkeys(level_mentions(self.ladder, text)))
         swaps_role = state.last == "compare" and len(text.split()) <= 4  # "and principal?" after a comparison
         if label == "compare" and len(roles) < 2 and not swaps_role and not COMPARING.search(text.lower()):
@@ -246,7 +275,7 @@ class Coach:
                     and re.search(r"\b(?:me|my|i|i'?m)\b", text.lower()))  # fmt: skip
         if label == "compare" or about_me or (label == "followup" and swaps_role and roles):
             if not roles and state.compared is not None:
-                return ReplyStream.of(self._fit_reply(state))
+                return ReplyStream.of(self._fit_reply(text, state))
             pair = self._roles_to_compare(roles, state)
             if pair is not None:
                 return self._compare_reply(text, self.compare(*pair), state, history)
@@ -283,6 +312,22 @@ class Coach:
             and self._new_subject(text, state.topic)
         ):
             return "question"  # "ok what should my brag doc look like?" after Mid vs Senior asks afresh
+        if label == "followup" and state is not None and state.last == "profile" and level_mentions(self.ladder, text):
+            # "what would it take to get to L6?" after "sde2 at amazon, 5 yoe": a question of its own, which the
+            # profile it follows only tailors; it does not re-ask the self-description with another level
+            return "question"
+        if (
+            label == "question"
+            and state is not None
+            and state.topic is not None
+            and state.last == "question"
+            and not level_mentions(self.ladder, text)
+            and (LEANS_ON.match(text.lower()) or REFERS_BACK.search(text.lower()))
+            and not self._answerable(text)
+        ):
+            # "and if i do, how do i get ppl to actually review it?", "does that help for promo at all?": a question
+            # that leans on the last answer and that the guides do not answer by itself follows up on it
+            return "followup"
         return label
 
     def _new_subject(self, text: str, topic: Topic) -> bool:
@@ -315,18 +360,24 @@ class Coach:
             return state.compared
         return None
 
-    def _fit_reply(self, state: Conversation) -> Reply:
-        """ "Which fits me better?" after a comparison: the ladder's Focus row for both roles, beside the person's."""
+    def _fit_reply(self, text: str, state: Conversation) -> Reply:
+        """ "Which fits me better?" after a comparison: the ladder's Focus row for both roles, beside the person's
+        focus or what they say they like doing ("i like coding way more than meetings"), and the role nearer to it."""
         assert state.compared is not None
         first, second = (self.ladder.level(role) for role in state.compared)
         rows = f"- **{first.name}**: {first.dimensions['focus']}\n- **{second.name}**: {second.dimensions['focus']}"
         profile = state.profile
-        if profile.focus is None:
+        liked = read_preference(text)
+        focus = liked or profile.focus
+        if focus is None:
             answer = (f"Which fits you depends mostly on how you like to spend your time. From the career ladder:\n\n"
                       f"{rows}\n\nWhat's your current focus: coding, leading, or both?")  # fmt: skip
         else:
-            answer = (f"You said your focus is {profile.focus}. Set that beside how each role spends its time, from "
-                      f"the career ladder:\n\n{rows}")  # fmt: skip
+            said = f"You said you like {focus}" if liked else f"You said your focus is {FOCUS_WORDS[focus]}"
+            answer = f"{said}. Set that beside how each role spends its time, from the career ladder:\n\n{rows}"
+            nearer = _nearer_role(first, second, focus)
+            if nearer is not None:
+                answer += f"\n\nOf the two, **{nearer.name}** {NEARER[focus]}."
         return Reply(
             answer=answer, intent="compare", profile=profile, state=state.model_copy(update={"last": "compare"})
         )
@@ -349,8 +400,13 @@ class Coach:
         question = asked if follow_up_of is None else condensed or with_topic(asked, follow_up_of, self.ladder)
         appended = follow_up_of is not None and question == on_topic(asked, follow_up_of)
         levels = (profile.level or "", profile.target or "")
-        whole = retrieved = self.retriever.retrieve(question, k=MODEL_SECTIONS, levels=levels)
-        if follow_up_of is not None and condensed is None and len(own_terms(asked)) >= 2:
+        # A follow-up with no subject of its own is about what the last answer said: the heading of the section it
+        # came from names that ("when should i start writing it?" after "Writing a promotion packet").
+        own_subject = follow_up_of is not None and condensed is None and len(own_terms(asked)) >= 2
+        leans = follow_up_of is not None and follow_up_of.section and condensed is None and not own_subject
+        searched = f"{question} ({follow_up_of.section})" if leans and follow_up_of else question
+        whole = retrieved = self.retriever.retrieve(searched, k=MODEL_SECTIONS, levels=levels)
+        if own_subject:
             # A follow-up with a subject of its own ("what goes in the packet?"), made standalone by the topic alone,
             # is searched for by its own words too, so the topic gives context without taking over.
             retrieved = fuse([whole, self.retriever.retrieve(asked, k=MODEL_SECTIONS, levels=levels)], k=MODEL_SECTIONS)
@@ -367,14 +423,20 @@ class Coach:
         supported = is_supported(retrieved, FOLLOW_UP_SIMILARITY if answered_before else MIN_SIMILARITY)
         # the section the answer leads with
         best = answering_order(asked, retrieved, profile.level)[0].chunk if supported else None
+        if best is not None and best.path.startswith(BRAG_GUIDES) and WRITE_UP.search(text.lower()):
+            # "help me write my self review": how, then the offer to do it with their own notes, in place of the
+            # profile question, which waits for a later answer
+            follow_up = PASTE_OFFER
         after = state.model_copy(update={
             "last": "question",
             # A follow-up told on the topic ("<its subject>: how long does that take?") leaves the topic as it was,
             # so the next one does not lean on both; one that changed its level ("and Principal?") is the new topic.
-            "topic": Topic(question=follow_up_of.question if appended and follow_up_of else question,
+            # One with a subject of its own ("what goes in the packet?") carries it on: "when should i start writing
+            # it?" is about the packet.
+            "topic": Topic(question=follow_up_of.question if appended and follow_up_of and not own_subject else question,
                            path=best.path if best else None,
                            section=best.section if best else None),
-            "asked_profile": state.asked_profile or follow_up is not None,
+            "asked_profile": state.asked_profile or follow_up not in (None, PASTE_OFFER),
         })  # fmt: skip
 
         def offline() -> Reply:

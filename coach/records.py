@@ -25,6 +25,7 @@ class Profile(Record):
     track: str | None = None
     target: str | None = None
     years: float | None = None
+    company: str | None = None  # where they work, when they said ("sde2 at amazon"): its codes mean its levels
 
     def merged(self, newer: Profile) -> Profile:
         """This profile updated with every field the newer reading found."""

@@ -16,6 +16,8 @@ from coach.text import LIST_ITEM, normalize
 WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 # Words lemminflect does not know are read as verbs only in a regular verb form ("onboarded", "deflaking").
 _UNKNOWN_VERB_FORM = re.compile(r"[a-z][a-z-]{2,}(?:ed|ing)")
+# Words of that form that lemminflect leaves out because they are never verbs: prepositions ("During this cycle").
+_NEVER_VERBS = frozenset({"during", "notwithstanding", "nothing", "something", "anything", "everything"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ def verb_lemmas(word: str) -> tuple[str, ...]:
     found = getAllLemmas(lowered)
     if found:
         return tuple(found.get("VERB", ()))
-    if _UNKNOWN_VERB_FORM.fullmatch(lowered):
+    if _UNKNOWN_VERB_FORM.fullmatch(lowered) and lowered not in _NEVER_VERBS:
         return tuple(getAllLemmasOOV(lowered, upos="VERB").get("VERB", ()))
     return ()
 
@@ -93,7 +95,9 @@ def is_gerund(word: str) -> bool:
 
 def _form_of(word: str, tag: str) -> str | None:
     """The word turned into another form of its own verb ('speeding' -> 'sped'); None when it is not a verb."""
-    lemmas = verb_lemmas(word) or ((word.lower(),) if WORD.fullmatch(word) else ())  # "onboard": taken as a verb
+    lemmas = verb_lemmas(word) or (
+        (word.lower(),) if WORD.fullmatch(word) and word.lower() not in _NEVER_VERBS else ()
+    )  # "onboard": taken as a verb
     if not lemmas:
         return None
     forms = verb_forms(lemmas[0], tag)

@@ -186,3 +186,31 @@ def test_the_labelled_conversations(engine):
     assert len(checks) >= 300
     # Measured 0.913; the remaining misses are mostly which section answers (see the closing note).
     assert 1 - len(failed) / len(checks) >= 0.9, [(c.conversation, c.turn, c.what, c.expected, c.got) for c in failed]
+
+
+def test_a_company_code_is_read_with_the_company_they_named_earlier(engine):
+    """'sde2 at amazon' then 'what would it take to get to L6?': Amazon's L6 is Senior (it was answered as Google's
+    L6, Staff, with the years from Senior to Staff), and the question is its own, not the self-description again."""
+    said, state = turn(engine, Conversation(), "hey. sde2 at amazon, been there 3 yrs, 5 yoe total. mostly backend")
+    assert said.profile.level == "Mid" and said.profile.company == "Amazon" and said.profile.years == 5
+    reply, state = turn(engine, state, "what would it take to get to L6?")
+    assert reply.profile.target == "Senior" and reply.sources[0].section == "How to get promoted from Mid to Senior"
+    moved, _ = turn(engine, state, "ok and what if i switched teams, would that reset the clock?")
+    assert moved.sources[0].section == "Switching teams and the promotion clock", moved.sources
+
+
+def test_which_fits_me_uses_what_they_say_they_like(engine):
+    _, state = turn(
+        engine, Conversation(profile=Profile(level="Junior")), "whats the diff between a tech lead and staff"
+    )
+    fit, _ = turn(engine, state, "which one fits me better long term? i like coding way more than meetings")
+    assert fit.intent == "compare" and "**Lead** keeps more of the week on coding" in fit.answer, fit.answer
+    assert "What's your current focus" not in fit.answer
+
+
+def test_a_request_to_write_up_a_review_is_answered_and_offers_to_draft_from_a_paste(engine):
+    reply, state = turn(engine, Conversation(), "can you help me write up my half for the review?")
+    assert reply.intent == "question" and reply.sources[0].section == "Writing a self-review from your notes"
+    assert reply.follow_up is not None and reply.follow_up.startswith("Paste what you did")
+    bullets, _ = turn(engine, state, "- cut p95 on search from 900ms to 300ms\n- mentored 2 new hires")
+    assert bullets.intent == "brag" and len(bullets.entries) == 2

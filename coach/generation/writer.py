@@ -95,7 +95,16 @@ def cited_only(answer: str, sources: Sequence[Source]) -> tuple[str, tuple[Sourc
 FENCE_ECHO = re.compile(r"</?\s*(?:" + "|".join(prompts.FENCE_TAGS) + r")\b[^>]*>", re.IGNORECASE)
 IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
 LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
-URL = re.compile(r"(?:https?://|www\.)[^\s)\]>]+", re.IGNORECASE)
+# An address ends before a closing bracket or space, and a sentence's last stop is not part of it.
+TAIL = r"[^\s)\]>]*[^\s)\]>.,;:!?'\"]"
+URL = re.compile(r"(?:https?://|www\.)" + TAIL, re.IGNORECASE)
+# An address written without its scheme ("levels-verify.example.org/c?data=..."): lower-case host, common ending.
+HOST = (
+    r"\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|org|net|io|dev|app|co|ai|me|info|biz|xyz|us|uk|de)\b(?:/(?:"
+    + TAIL
+    + ")?)?"
+)
+ADDRESS = re.compile(r"(?i:(?:https?://|www\.)" + TAIL + ")|" + HOST)
 # Constructs that may still be growing at the end of a streamed piece: held back until they close.
 OPEN_CONSTRUCTS = (("[", "]"), ("<", ">"), ("](", ")"), ("http", " "), ("www.", " "))
 HOLD_BACK_CHARS = 400
@@ -103,14 +112,15 @@ HOLD_BACK_CHARS = 400
 
 def without_outside_links(text: str, allowed: set[str]) -> str:
     """Images go (a rendered image makes the browser fetch its address: a way to carry data out); a link keeps its
-    text and loses its address; a bare address goes, unless the sources or the person's words hold it."""
+    text and loses its address; a bare address, with or without its scheme, goes, unless it is one the cited
+    sources hold."""
     text = IMAGE.sub(lambda m: m.group(0) if m.group(2).strip() in allowed else m.group(1), text)
     text = LINK.sub(lambda m: m.group(0) if m.group(2).strip() in allowed else m.group(1), text)
-    return URL.sub(lambda m: m.group(0) if m.group(0) in allowed else "", text)
+    return ADDRESS.sub(lambda m: m.group(0) if m.group(0) in allowed else "", text)
 
 
 def urls_in(texts: Sequence[str]) -> set[str]:
-    return {match.group(0) for text in texts for match in URL.finditer(text)}
+    return {match.group(0) for text in texts for match in ADDRESS.finditer(text)}
 
 
 def _clean(text: str, source_count: int, allowed: set[str]) -> str:
@@ -124,8 +134,12 @@ def _safe_end(pending: str) -> int:
     for opener, closer in OPEN_CONSTRUCTS:
         start = pending.rfind(opener)
         if start != -1 and closer not in pending[start + len(opener) :] and len(pending) - start <= HOLD_BACK_CHARS:
+            if opener == "](":  # a link's text and address go out together
+                start = max(pending.rfind("[", 0, start), 0)
             cut = min(cut, start)
-    return cut
+    # The last word may still be growing into an address ("levels-verify.exa" + "mple.org").
+    word_start = max(pending.rfind(" "), pending.rfind("\n")) + 1
+    return min(cut, word_start) if len(pending) - word_start <= HOLD_BACK_CHARS else cut
 
 
 def guarded_stream(
@@ -231,7 +245,9 @@ class LlmWriter:
         """Yield text chunks, then one final (answer, notice) tuple; the offline answer is made only if needed."""
         messages = prompts.answer_messages(question, profile, sources, history)
         produced: list[str] = []
-        allowed = urls_in([question, *(source.snippet for source in sources)])
+        # Only an address the cited sources hold may be shown: one the question holds may be an injection's target,
+        # and an answer about a career needs none.
+        allowed = urls_in([source.snippet for source in sources])
         try:
             raw = (_text_of(chunk) for chunk in self.model.stream(messages))
             for text in guarded_stream(raw, len(sources), allowed):

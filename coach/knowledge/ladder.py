@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +47,15 @@ class Level:
     summary: str
     dimensions: dict[str, str]
     competencies: dict[str, CompetencyExpectation]
+    hands_on: int | None = None  # rough share of the week spent coding, in percent (ladder.yaml), when given
 
     @property
     def typical_years(self) -> str:
         return f"{self.years_min}+" if self.years_max is None else f"{self.years_min}-{self.years_max}"
+
+
+def _code_as_level(codes: dict[str, str], match: re.Match[str]) -> str:
+    return codes.get(match.group(1).lower(), match.group(0))
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,27 @@ class Ladder:
                 kept.append(mention)
         return kept
 
+    def company_named(self, text: str) -> str | None:
+        """The company a text names ("sde2 at amazon" -> "Amazon"), by the names in aliases.yaml."""
+        lowered = text.lower()
+        return next(
+            (company.company for company, (names, *_) in zip(self.companies, self._company_patterns, strict=True)
+             if names.search(lowered)),
+            None,
+        )  # fmt: skip
+
+    def with_company_codes(self, text: str, company: str | None) -> str:
+        """A message read with the company the person named earlier: its codes written as the levels they are
+        there ("what would it take to get to L6?" from someone at Amazon is about Senior, not Google's Staff),
+        unless the message names a company of its own."""
+        if company is None or self.company_named(text) is not None:
+            return text
+        for known, (_, code_pattern, _, codes) in zip(self.companies, self._company_patterns, strict=True):
+            if known.company == company:
+                pattern = re.compile(code_pattern.pattern, re.IGNORECASE)
+                return pattern.sub(partial(_code_as_level, codes), text)
+        return text
+
     def competency(self, name: str) -> Competency:
         return next(competency for competency in self.competencies if competency.name == name)
 
@@ -274,6 +300,7 @@ def parse_ladder(ladder_data: Any, alias_data: Any, origin: str = "ladder.yaml")
                 rank=ranks[track],
                 years_min=int(raw["years_min"]),
                 years_max=None if raw["years_max"] is None else int(raw["years_max"]),
+                hands_on=None if raw.get("hands_on") is None else int(raw["hands_on"]),
                 summary=str(_require(raw, "summary", where)).strip(),
                 dimensions={
                     key: str(_require(raw, key, where)).strip() for key, _ in dimensions if key != "typical_years"

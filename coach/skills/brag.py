@@ -51,7 +51,9 @@ SLACK_HEADER = re.compile(
     rf"|\[{_CLOCK}\]\s*{_POSTER}:?)\s*$"
 )
 # "[10:02] jordan.p: merged the cleanup": who posted and when, before the message on the same line.
-SLACK_PREFIX = re.compile(rf"^\s*(?:\[{_CLOCK}\]\s*{_POSTER}|{_POSTER}\s*\[{_CLOCK}\])\s*:\s+(?=\S)")
+# "[Tue 10:15] dev.kim: ...": a day may come before the clock.
+_STAMP = rf"\[(?:[A-Za-z]{{3,9}}\.?,?\s+)?{_CLOCK}\]"
+SLACK_PREFIX = re.compile(rf"^\s*(?:{_STAMP}\s*{_POSTER}|{_POSTER}\s*{_STAMP})\s*:\s+(?=\S)")
 # "> what did you ship this week?": somebody else's question, quoted; never part of an entry.
 QUOTED_QUESTION = re.compile(r"^\s*(?:>\s*|[\"“]).*\?[\"”]?\s*$")
 # A line that asks the coach something ("q: should i put the Compose migration in?"): no accomplishment.
@@ -62,6 +64,9 @@ QUESTION_LINE = re.compile(
 )
 HEADING = re.compile(r"^\s*#{1,6}\s+")
 # "Hi all,", "Hey Sanjay,", "Good morning!": a greeting line opens a message, it reports nothing.
+GREETING_OPENING = re.compile(
+    r"^\s*(?:hi|hey|hello|hiya|dear|good (?:morning|afternoon|evening))\b[\w\s'-]{0,25},", re.I
+)
 GREETING = re.compile(
     r"^\s*(?:hi|hey|hello|hiya|dear|good (?:morning|afternoon|evening)|morning|yo)\b[\w\s'-]{0,25}[,!.:]?\s*$",
     re.IGNORECASE,
@@ -156,6 +161,7 @@ class BragRules:
     scene_words: tuple[str, ...]
     time_labels: frozenset[str]
     plan_labels: frozenset[str]
+    future_questions: tuple[str, ...]
     absence: tuple[str, ...]
     another: str  # a pattern: what opens a second achievement in a paragraph
     in_progress: tuple[str, ...]
@@ -177,6 +183,7 @@ class BragRules:
     transitive_changes: frozenset[str]
     negative_subjects: tuple[str, ...]
     state_verb: str
+    level_verb: str
     state_made_verb: str
 
     def ask(self, kind: str | None) -> str:
@@ -238,6 +245,7 @@ def parse_rules(raw: dict) -> BragRules:
         scene_words=by_length(raw["scene_words"]),
         time_labels=frozenset(str(item).lower() for item in raw["time_labels"]),
         plan_labels=frozenset(str(item).lower() for item in raw["plan_labels"]),
+        future_questions=by_length(raw["future_questions"]),
         absence=by_length(raw["absence"]),
         another=r"(?:(?:i|we)\s+)?(?:" + "|".join(map(re.escape, by_length(raw["another_openings"]))) + r")\b[,:]?\s*",
         in_progress=by_length(raw["in_progress"]),
@@ -261,6 +269,7 @@ def parse_rules(raw: dict) -> BragRules:
         transitive_changes=frozenset(str(item).lower() for item in raw["transitive_changes"]),
         negative_subjects=by_length(raw["negative_subjects"]),
         state_verb=raw["state_verb"],
+        level_verb=raw["level_verb"],
         state_made_verb=raw["state_made_verb"],
     )
 
@@ -320,6 +329,8 @@ def result_numbers(text: str) -> list[str]:
             continue
         if re.search(r"[A-Za-z][-_+]?$", before) and not re.search(r"(?:^|[\s(])x$", before):  # Q3, PLAT-412, N+1
             continue
+        if re.search(r"[A-Za-z]+-\d+-$", before):  # the second part of a code: CVE-2023-34035
+            continue
         if re.match(r"[A-Za-z]", after) and not ATTACHED_UNIT.match(after) and not re.match(r"ish\b", after):
             continue  # "140ish" is a number said roughly; "2FA", "S3" are names
         if (
@@ -339,14 +350,22 @@ def result_numbers(text: str) -> list[str]:
         # "into 2 squads": the parts a thing was split into. None measures what the work changed.
         # "idle timeout was 60s", "a TTL of 300": a setting; "140 upvotes": the demand before the work
         setting = r"\b(?:timeouts?|limits?|thresholds?|ttl|intervals?|window)\s*(?:was|is|of|=|at|to)?\s*$"
+        # "short-lived credentials (15 min TTL)": the value of a setting named after it
+        setting_after = (
+            r"\s*(?:ms|s|sec|secs|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)?\s*(?:ttl|timeout|expiry)\b"
+        )
         # "an alert at 80%", "fails CI when a flag is older than 90 days": the condition a check fires on
         condition_of = r"\b(?:alerts?|alarms?|pages?)\s+(?:at|when|above|over|below)\s*$|\b(?:older|newer) than\s*$"
-        if re.search(setting, before, re.I) or re.search(condition_of, before, re.I):
+        if (
+            re.search(setting, before, re.I)
+            or re.search(condition_of, before, re.I)
+            or re.match(setting_after, after, re.I)
+        ):
             continue
         if re.match(r"\s+(?:up)?votes\b|\s+thumbs\b|\s+\+1s\b", after, re.I):
             continue
         place = (
-            r"\b(?:ch|chapters?|part|phase|step|round|section|tier|level|sprint|week|wk|iteration)\.?\s*"
+            r"\b(?:ch|chapters?|part|phase|step|round|section|tier|level|sprint|week|wk|iteration|milestone)\.?\s*"
             r"(?:\d+\s*[–-]\s*)?$"
         )
         if re.search(place, before, re.I):
@@ -368,9 +387,16 @@ def result_numbers(text: str) -> list[str]:
             previous.group(1).strip("(").lower(),
         )
         opens_sentence = re.search(r"(?:^|[.!?;:]\s+)\S+\s+\(?$", before)
-        named = previous and re.fullmatch(r"[A-Z][A-Za-z]+", previous.group(1)) and not opens_sentence
+        # "Postgres 15", "iOS 17": a version of something named
+        named = (
+            previous
+            and re.fullmatch(r"[A-Z][A-Za-z]+|[a-z]+[A-Z][A-Za-z]*", previous.group(1).strip("("))
+            and not opens_sentence
+        )
         partner = re.search(rf"(?:\bto|{ARROW})\s*$", before) and (start - 1) in versions
-        if bare and (version_cue or named or partner):
+        # "the React Native upgrade from 0.68 to 0.73": the versions an upgrade went between
+        upgraded = re.search(r"\b(?:upgrade[sd]?|upgrading|bump(?:ed|s)?|bumping)\s+from\s+$", before, re.I)
+        if bare and (version_cue or named or partner or upgraded):
             versions.add(end)
             # The other side of "11 to 15" is a version too: remember where it starts.
             following = re.match(rf"\s*(?:to|{ARROW})\s*", after)
@@ -444,6 +470,7 @@ class _Line:
     children: list[str] | None = None
     plan: bool = False  # "🔜 load test the endpoint": still to come
     blank_after: bool = False  # a blank line follows: what stands above one alone may be a title
+    posted: bool = False  # a chat message with its poster and time ("[Tue 10:15] dev.kim: ..."): a whole message
 
 
 # "✅ merged the retry middleware": an emoji that opens a line of a list; a short line after one is a heading
@@ -452,6 +479,7 @@ EMOJI_LEAD = re.compile(rf"^\s*(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s*(?=\S)"
 
 
 def _clean_line(text: str) -> str:
+    text = re.sub("\u27a1\ufe0f?", "→", text)  # "2.3s ➡️ 1.1s": an arrow, not an emoji to drop
     text = SHORTCODE.sub(" ", EMOJI_BETWEEN.sub(". ", text))
     return " ".join(EMOJI.sub(" ", text).split())
 
@@ -640,6 +668,7 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
             if lines:
                 lines[-1].blank_after = True
             continue
+        posted = SLACK_PREFIX.match(raw) is not None  # a message of its own, never the wrap of the one before
         raw = SUBJECT.sub("", SLACK_PREFIX.sub("", raw))
         if (SLACK_HEADER.match(raw) or HEADING.match(raw) or QUOTED_QUESTION.match(raw) or QUESTION_LINE.match(raw)
                 or GREETING.match(raw)):  # fmt: skip
@@ -655,7 +684,12 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
         plan = any(after_marker.lstrip().startswith(mark) or raw.lstrip().startswith(mark) for mark in rules.plan_marks)
         emoji_item = marker is None and EMOJI_LEAD.match(raw) is not None and len(text.split()) > 3
         previous = lines[-1] if lines else None
-        if previous is not None and not after_blank:
+        if posted and previous is not None and previous.posted and not after_blank and not (marker or emoji_item):
+            # One person's messages in a row are sentences of one paragraph, each complete: whether the next is
+            # another achievement or the result of the one before is the paragraph's to tell.
+            previous.text = f"{previous.text.rstrip(' .')}. {text}"
+            continue
+        if previous is not None and not after_blank and not posted:
             if (marker or emoji_item) and previous.marked and indent > previous.indent:
                 previous.children = [*(previous.children or []), text]
                 after_blank = False
@@ -666,7 +700,7 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
             if not (marker or emoji_item or plan) and not previous.children and _continues(previous, text, raw, rules):
                 previous.text = f"{previous.text} {text}"
                 continue
-        lines.append(_Line(text, marker is not None or emoji_item or plan, indent, plan=plan))
+        lines.append(_Line(text, marker is not None or emoji_item or plan, indent, plan=plan, posted=posted))
         after_blank = False
     return lines
 
@@ -702,11 +736,23 @@ def _achievements(text: str, rules: BragRules) -> list[str]:
     return [piece for part in parts for piece in _split_and(part, rules)]
 
 
+FORM_QUESTION = re.compile(
+    r"^(?:what|which|how|where|any|anything|is there|describe|tell us|list)\b.*\b(?:you|your)\b.*\?$", re.IGNORECASE
+)
+
+
+def _form_question(line: _Line, rules: BragRules) -> bool:
+    """A review form's question to the person, on a line of its own: 'What are you most proud of?'."""
+    return not line.marked and FORM_QUESTION.match(line.text.strip()) is not None and not result_numbers(line.text)
+
+
 def _talk(sentence: str, rules: BragRules) -> bool:
     """A sentence in a paragraph that talks to the coach or about the day rather than reports work: 'Hello, I need
     bullets for my promotion doc please.', 'my manager said i should start keeping a brag doc', 'idk if thats
     brag-worthy??', 'today i have a 1:1 with her at 3'."""
     sentence = _strip_chatter(sentence, rules)  # "not sure if this counts but I also did ..."
+    if not re.search(r"\w", sentence):
+        return True  # "so proud of the team", "btw i'm really nervous about my review lol": a feeling
     lowered = strip_lead_in(sentence, rules.verbs).replace("\u2019", "'")
     first = FIRST_WORD.match(lowered)
     if first is not None and first.group(0) in rules.plan_labels:
@@ -715,6 +761,12 @@ def _talk(sentence: str, rules: BragRules) -> bool:
         return False
     if any(re.match(rf"{re.escape(opening)}\b", lowered) for opening in rules.plan_openings):
         return True  # "gonna look at the synonym config next": still to come
+    if re.match(r"how\s+(?:the|my|our|we|everyone)\b", lowered) and not sentence.rstrip().endswith("?"):
+        return True  # "Honestly how the team handled the crunch.": what they are proud of, not what they did
+    if GREETING_OPENING.match(sentence) and re.search(
+        r"\b(?:summari[sz]ing|recapping|sharing|here'?s|here is|below)\b", lowered
+    ):
+        return True  # "Hi Priyanka, summarizing the security work from my side."
     if any(re.match(rf"{re.escape(closer)}\b(?!\s+to\b)", lowered) for closer in rules.closers):
         return True  # "Thank you so much!", though "thanks to lazy-loading the modules" tells how
     away = [word for word in rules.absence if word not in ("out", "off", "away", "offline")]
@@ -734,12 +786,34 @@ def _reports_work(text: str, rules: BragRules) -> bool:
     )
 
 
+def _new_subject(before: str, sentence: str, rules: BragRules) -> bool:
+    """'Our dependency scanning now blocks merges on critical CVEs. The bug bounty program paid out $18.5k ...': a
+    sentence about a thing of its own, with its own result, that the sentence before never named."""
+    words = FIRST_WORD.findall(sentence)[:7]
+    if not words or words[0].lower() not in ("the", "our", "my") or len(before.split()) < 6:
+        return False
+    if not (result_numbers(sentence) or re.search(r"\bnow\b", sentence)):
+        return False
+    for index, verb in enumerate(words[2:], 2):  # a subject of at least one word, then its verb
+        present = words[index - 1].lower() == "now" and verb.endswith("s") and is_work_verb(verb[:-1])
+        if (is_past_tense(verb) and is_work_verb(verb)) or present:
+            index -= present  # "our scanning now blocks": "now" is not part of the subject
+            subject = [word.lower() for word in words[1:index]]
+            if any(word in rules.nominal_verbs or word in ("new", "work", "change", "project") for word in subject):
+                return False  # "The migration moved 2.3M accounts": the work just told, by its noun
+            named = {word for word in terms(" ".join(subject)) if len(word) > 3}
+            return bool(named) and not named & terms(before)
+    return False
+
+
 def _another_piece(before: str, sentence: str, rules: BragRules) -> bool:
     """'Handled the Sev1 on tuesday. Wrote the postmortem too': after a report of work, a sentence that opens with
     a verb of work done is another achievement, unless it points back ('Moved everything to ...'), gives the result
     of the work before ('Went from 3.1s to 1.4s'), fills in what the first sentence owned or led ('Owned search
     relevance. Rebuilt the query parser ...'), or lists the steps behind a result ('Cut p99 from 1.8s to 450ms.
     Profiled the resolvers, batched the lookups ...')."""
+    if _new_subject(before, sentence, rules) or CONTRIBUTION.match(sentence):
+        return True
     if not _opens_with_work(sentence, rules) or not _opens_with_work(STANDUP_LABEL.sub(r"\g<rest>", before), rules):
         return False
     # What points back does so near the verb ("Rolled it out to ..."); an "it" later on is the sentence's own thing
@@ -759,7 +833,7 @@ def _split_and(text: str, rules: BragRules) -> list[str]:
     # "and then Friday I gave a brown-bag": a day between "then" and the verb
     days = "|".join(re.escape(label) for label in sorted(rules.time_labels, key=len, reverse=True) if len(label) > 2)
     pattern = re.compile(rf"\s+(?:and|&)\s+(?P<then>then\s+(?:on\s+)?(?:(?:{days})\s+)?)?(?:also\s+)?(?:(?:i|we)\s+)?"
-                         r"(?P<verb>[A-Za-z]+)\b", re.I)  # fmt: skip
+                         r"(?P<verb>[A-Za-z]+)\b(?![-'])", re.I)  # fmt: skip
     for match in pattern.finditer(text):
         left, right = text[: match.start()].rstrip(" ,"), text[match.start() :].strip()
         right = re.sub(r"^(?:and|&)\s+", "", right, flags=re.IGNORECASE)
@@ -779,7 +853,10 @@ def _split_and(text: str, rules: BragRules) -> list[str]:
         kinds = kind_for(left, rules), kind_for(right, rules)
         # "designed the isolation model and wrote the RFC": a document written beside work of no named kind is that
         # work's write-up, not a second achievement
-        different = kinds[0] != kinds[1] and not (kinds[0] is None and kinds[1] == "docs")
+        # ("led the response to the failover and wrote the postmortem" too)
+        different = kinds[0] != kinds[1] and kinds[1] != "docs"
+        if any(set(verb_lemmas(word)) & rules.umbrella_verbs for word in before[:3] if is_past_tense(word)):
+            continue  # "owned the indexing pipeline and cut its lag from 15 min to 40 s": what was owned, then how
         if BACK_REFERENCE.search(re.split(r"[,;]", right)[0]):
             # "... and ran the review sessions for it" is one piece of work; "built the tool, and then trained the
             # team on it" is two, when what "it" stands for can be named from the person's words.
@@ -830,6 +907,10 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
         following = lines[index + 1] if index + 1 < len(lines) else None
         if index and not line.marked and SIGN_OFF.match(line.text) and _signs_off(lines[index - 1].text, rules):
             continue  # "Thanks," then "Marta"
+        if _form_question(line, rules):
+            planning = any(_has_phrase(line.text.lower(), cue) for cue in rules.future_questions)
+            verb = kind = None
+            continue  # "What did you accomplish?" over answers; "What do you want to focus on next?" over plans
         standup = None if line.heading else _standup(line.text, rules)
         if standup in ("plan", "absent") or (line.plan and not reports_work_done(line.text, rules.verbs)):
             # "tday: pto in the afternoon" over "- look at the flaky test": what follows a plan label is planned too
@@ -911,6 +992,8 @@ def _lower_first(text: str) -> str:
         return text
     if first and first.group(0)[:1].isupper() and re.match(r"\s+v?\d", text[first.end() :]):
         return text  # "Dashboard 2.0", "Search v2": a product's name
+    if first and not determiner and first.group(0)[:1].isupper() and re.match(r"\s+[A-Z][a-z]", text[first.end() :]):
+        return text  # "Play Store rating", "Google Cloud": a name of two capitalised words
     return text[:1].lower() + text[1:]
 
 
@@ -1113,6 +1196,11 @@ def _change_statement(text: str, rules: BragRules) -> str | None:
                 rest,
                 flags=re.IGNORECASE,
             )
+            arrow = re.match(rf"(?P<a>{MEASURE})\s*{ARROW}\s*(?P<b>{MEASURE})", rest)
+            if arrow:  # "rating went 3.9 → 4.4": from one to the other
+                after = rest[arrow.end() :]
+                joiner = " " if after[:1].isalnum() else ""
+                rest = f"from {arrow.group('a').strip()} to {arrow.group('b').strip()}{joiner}{after}"
             if re.match(r"[~≈$]?\d", rest) and not re.match(rf"{MEASURE}\s*(?:to|{ARROW})", rest):
                 rest = f"by {rest}"
             own = _capitalize(verb.lower()) if verb.lower() in rules.transitive_changes else None
@@ -1411,7 +1499,7 @@ def _finished_nominal(text: str, rules: BragRules) -> str | None:
     match = re.match(rf"^(?:{done})\s+(?P<the>the|our|my)\s+(?P<what>[\w'/-]+(?:\s+[\w'/-]+){{0,4}}?)\s+"
                      rf"(?P<n>{nominals})\b(?P<rest>(?:[,;.(]|\s+(?:for|on|in|across|with|by|so|and)\b|$).*)$",
                      text, re.IGNORECASE)  # fmt: skip
-    of = re.match(rf"^(?:{done}|made|realised|realized|performed|executed|carried out)\s+(?:the\s+)?(?P<n>{nominals})"
+    of = re.match(rf"^(?:{done}|made|make|do|realised|realized|performed|executed|carried out)\s+(?:the\s+)?(?P<n>{nominals})"
                   r"\s+of\s+(?P<rest>\S.*)$", text, re.IGNORECASE)  # fmt: skip
     if of:
         # "done the revamp of the notification service", "Made the migration of X to Y" -> "Revamped the ..."
@@ -1495,14 +1583,22 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
         if index and is_participle(bare) and is_work_verb(bare, rules.verbs) and FIRST_WORD.fullmatch(bare):
             if words[index - 1].endswith(","):
                 break  # "on-call, handled 6 pages": the person's own clause, not a passive
-            after = words[index + 1] if index + 1 < len(words) and word == bare else ""
+            following = [w for w in words[index + 1 : index + 3] if w.lower() not in ("up", "off", "out", "over")]
+            after = following[0] if following and word == bare else ""  # "paid out $18.5k": an object after it
             if re.match(r"(?:[~≈$]?\d|(?:the|a|an|all|every|our|their|its)$)", after, re.IGNORECASE):
                 # "The new PDF generator replaced a third-party service": the thing did it, with an object; not a
                 # passive. What the person built is how they did it: "Replaced a third-party service with ...".
                 return _by_means(words, index, rules) or f"{_artifact_verb(text, rules)} {_lower_first(text)}"
             head = [w for w in words[:index] if w.lower() not in ("was", "were", "got", "is", "are", "been", "now")]
-            if any(re.search(r"[(]|^(?:for|from|to|of|in|on|with|by|at)$", w.lower()) for w in head):
-                break
+            # "Regression for TKT-5540 verified on staging": a thing named with "for" or "of" is still one thing
+            named_with = any(w.lower() in ("for", "of") for w in head)
+            trailing = index + 1 >= len(words) or re.fullmatch(
+                r"(?:on|in|at|by|across|to|with|and|yesterday|today|last|this)", words[index + 1].lower()
+            )
+            if any(re.search(r"[(]|^(?:from|to|in|on|with|by|at)$", w.lower()) for w in head) or (
+                named_with and (head[0].lower() in ("for", "of") or not trailing)
+            ):
+                break  # "Slack notifications for failed payouts": "failed" says which payouts
             if any(is_past_tense(w) or is_gerund(w) for w in head) or _negative_subject(" ".join(head), rules):
                 break
             tail = words[index + 1 :]
@@ -1563,6 +1659,13 @@ def _negative_subject(text: str, rules: BragRules) -> bool:
 def _nominal_head(text: str, rules: BragRules) -> str | None:
     """'prod cutover to the new VPC' -> 'Cut over prod to the new VPC', 'the Postgres upgrade' -> 'Upgraded
     Postgres', 'migration of billing to Aurora' -> 'Migrated billing to Aurora': a noun of work names the verb."""
+    prefixes = "|".join(map(re.escape, rules.compound_prefixes))
+    acting = re.match(rf"^(?:(?P<p>{prefixes})[ -])?(?P<g>[a-z]+ing)\s+of\s+(?P<rest>\S.*)$", text, re.IGNORECASE)
+    if acting and is_gerund(acting.group("g")) and is_work_verb(acting.group("g"), rules.verbs):
+        # "Load testing of the booking API at 2,000 rps" -> "Load-tested the booking API at 2,000 rps"
+        done = past_tense(acting.group("g")) or acting.group("g")
+        prefix = f"{acting.group('p').lower()}-" if acting.group("p") else ""
+        return _capitalize(f"{prefix}{done} {acting.group('rest')}")
     nominals = "|".join(map(re.escape, rules.nominal_verbs))
     scene = "|".join(map(re.escape, rules.scene_words))
     match = re.match(
@@ -1581,6 +1684,8 @@ def _nominal_head(text: str, rules: BragRules) -> str | None:
     elif re.match(r"\s+of\b", rest):
         return None  # "Kafka migration of the orders topic": which is the object is unclear
     verb = _verb_phrase(rules.nominal_verbs[match.group("n").lower()])
+    # "The migration of X to Y was completed": the verb of the noun says it was done
+    rest = re.sub(r"\s+(?:was|were|is|has been|have been|got)\s+(?:completed|finished|done|delivered)\W*$", "", rest)
     return " ".join(f"{verb} {what}{rest}".split()).replace(" ,", ",")
 
 
@@ -1623,8 +1728,10 @@ def _now_result(text: str, rules: BragRules) -> str | None:
         return f"{rules.now_result_verbs['duration']} {what} to {rest.strip()}"
     verb = match.group("v")
     lemma = next(iter(verb_lemmas(verb)), None)
-    if lemma is None or verb.lower() not in verb_forms(lemma, "VBZ") or not result_numbers(rest):
+    if lemma is None or verb.lower() not in verb_forms(lemma, "VBZ"):
         return None
+    if not result_numbers(rest) and not (is_work_verb(verb, rules.verbs) and len(rest.split()) >= 2):
+        return None  # "our scanning now blocks merges on critical CVEs": a state brought about, with what it acts on
     return f"{rules.now_result_verbs['other']} {what} to {lemma}{rest}"
 
 
@@ -1636,9 +1743,26 @@ STATE_BEFORE = re.compile(
 )
 
 
+# "api gateway availability was 99.95% for the quarter vs 99.8% last quarter": a level now against the one before.
+STATE_VERSUS = re.compile(
+    rf"^(?P<what>[^,;.!?()]+?)\s+(?:is|was|are|were|hit|reached|came in at|ended at)\s+(?P<now>{MEASURE})"
+    rf"(?P<mid>[^,;]*?)\s+(?:vs\.?|versus|compared to|compared with|against|up from|down from)\s+"
+    rf"(?P<before>{MEASURE})(?P<when>\s+(?:last|the previous|previous|the prior|prior)\s+"
+    rf"(?:quarter|half|year|month|week|sprint|cycle))?(?P<tail>.*)$",
+    re.IGNORECASE,
+)
+
+
 def _state_with_before(text: str, rules: BragRules) -> str:
     """'the android app size is under 30mb. was 52mb at the start of the quarter' -> 'Cut the android app size from
     52mb at the start of the quarter to under 30mb': a state now and what it was are the change the person made."""
+    versus = STATE_VERSUS.match(text)
+    if versus and not any(is_past_tense(word) for word in FIRST_WORD.findall(versus.group("what"))):
+        before, now = versus.group("before").strip(), versus.group("now").strip()
+        verb = _change_verb(_direction(f"{before} {now}"), rules)
+        what, mid = _lower_first(versus.group("what")), versus.group("mid").rstrip()
+        when = versus.group("when") or ""
+        return f"{verb} {what} from {before}{when} to {now}{mid}{versus.group('tail')}"
     match = STATE_BEFORE.match(text)
     if not match or any(is_past_tense(word) for word in FIRST_WORD.findall(match.group("what"))):
         return text
@@ -1853,7 +1977,11 @@ def reword(original: str, rules: BragRules, context_verb: str | None = None) -> 
     gone; words moved and re-inflected, none invented."""
     cleaned = EMOJI_BETWEEN.sub(". ", " ".join(original.split()))
     cleaned = _state_with_before(_drop_padding(_clean_line(cleaned).strip(" .;"), rules), rules)
-    parts = [part for part in sentences(cleaned) if re.search(r"\w", part)]
+    parts = [
+        _labelled(_made_then_did(_contribution(part, rules), rules), rules)
+        for part in sentences(cleaned)
+        if re.search(r"\w", part)
+    ]
     if not parts:  # nothing but feelings or filler: the words as written
         return _capitalize(" ".join(original.split()).strip(" .;!"))
     # The sentence that says what was done leads; one that only sets the scene ("2 pages overnight") follows it.
@@ -1872,6 +2000,78 @@ def reword(original: str, rules: BragRules, context_verb: str | None = None) -> 
             worded = [merged, *worded[2:]]
     bullet = _polish(_join_fragments([part.rstrip(" .") for part in worded if part]), rules)
     return bullet or _capitalize(cleaned or " ".join(original.split()))
+
+
+# "My personal contribution was the identity-resolution pipeline": what the person did, told as a noun.
+CONTRIBUTION = re.compile(r"^(?:my|our)\s+(?:(?:personal|own|main|biggest|specific|individual)\s+)?"
+                          r"(?:contribution|part|piece)\s+(?:to it\s+|there\s+|here\s+)?(?:was|is)\s+(?P<what>\S.*)$",
+                          re.IGNORECASE)  # fmt: skip
+
+
+@_keeping_numbers
+def _contribution(text: str, rules: BragRules) -> str:
+    match = CONTRIBUTION.match(text)
+    if not match:
+        return text
+    what = match.group("what")
+    to = re.match(r"to\s+(?P<v>[a-z]+)\b(?P<rest>.*)$", what, re.IGNORECASE)
+    if to and is_work_verb(to.group("v"), rules.verbs) and past_tense(to.group("v")):
+        return f"{past_tense(to.group('v'))}{to.group('rest')}"  # "was to design the schema" -> "designed the schema"
+    return f"{_artifact_verb(what, rules).lower()} {what}"
+
+
+# "Pages: 23 (down from 61 the week before, after tuning the disk alerts)", "Escaped defects this release: 2 (last
+# release: 9)": a measure as a label, with what it was before in brackets.
+METRIC_LABEL = re.compile(
+    rf"^(?P<what>[^:()]{{3,80}}?):\s*(?P<now>{MEASURE})\s*\((?:vs\.?|versus|down from|up from|was|from|"
+    rf"(?:last|previous|prior) [\w ]{{1,20}}?:)\s*(?P<before>{MEASURE})(?P<when>[^,;)]*)(?P<tail>[^)]*)\)(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+HELD_LABEL = re.compile(
+    rf"^(?P<what>[^:()]*\b(?:availability|uptime|success rate|sla|slo|coverage)\b[^:()]*):\s*(?P<now>{MEASURE})(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+
+
+@_keeping_numbers
+def _labelled(text: str, rules: BragRules) -> str:
+    """Changelog and report labels: 'added: batch upload endpoint' -> 'added batch upload endpoint'; 'changed:
+    thumbnails are now WebP' -> 'changed thumbnails to WebP'; a measure told as a label with its old value -> the
+    change from it; 'API availability for the quarter: 99.95%' -> 'Held API availability for the quarter at 99.95%'."""
+    label = re.match(r"^(?P<v>[A-Za-z]+)\s*:\s*(?P<rest>\S.*)$", text)
+    if (
+        label
+        and _past_not_noun(label.group("v"))
+        and _is_past_work(label.group("v"), rules)
+        and (label.group("v").lower() not in rules.time_labels)
+    ):
+        verb, rest = label.group("v"), label.group("rest")
+        state = re.match(r"^(?P<what>.+?)\s+(?:is|are)\s+now\s+(?P<to>.+)$", rest)
+        if state and verb.lower() in ("changed", "switched", "moved", "converted"):
+            return f"{verb} {state.group('what')} to {state.group('to')}"
+        return f"{verb} {rest}"
+    metric = METRIC_LABEL.match(text)
+    if metric:
+        before, now = metric.group("before").strip(), metric.group("now").strip()
+        verb = _change_verb(_direction(f"{before} {now}"), rules)
+        when = f" {metric.group('when').strip()}" if metric.group("when").strip() else ""
+        what, tail = _lower_first(metric.group("what").strip()), metric.group("tail") + metric.group("rest")
+        return f"{verb} {what} from {before}{when} to {now}{tail}"
+    held = HELD_LABEL.match(text)
+    if held:
+        return f"{rules.level_verb} {held.group('what').strip()} at {held.group('now').strip()}{held.group('rest')}"
+    return text
+
+
+@_keeping_numbers
+def _made_then_did(text: str, rules: BragRules) -> str:
+    """'the push opt-in prompt I built took opt-in from 41% to 58%' -> 'built the push opt-in prompt, which took
+    opt-in from 41% to 58%': what the person made, then what it did."""
+    match = re.match(r"^(?:the|a|an|my|our)\s+(?P<what>[^,;.]+?)\s+(?:i|we)\s+(?P<v>[a-z]+)\s+(?P<did>(?P<d>[a-z]+)\b.*)$",
+                     text, re.IGNORECASE)  # fmt: skip
+    if not match or not _is_past_work(match.group("v"), rules) or not is_past_tense(match.group("d")):
+        return text
+    return f"{match.group('v')} the {match.group('what')}, which {match.group('did')}"
 
 
 @_keeping_numbers
@@ -2159,7 +2359,11 @@ def brag_answer(entries: Sequence[BragEntry]) -> str:
             if open_questions == 1
             else ("; the ones without a number have a question for their result")
         )
-    lines = [f"Here {subject} as brag-doc bullets{asks}.", ""]
+    if count == 1:
+        asks = "; it has no number yet, so there is a question for its result" if open_questions else ""
+        lines = [f"Here {subject} as a brag-doc bullet{asks}.", ""]
+    else:
+        lines = [f"Here {subject} as brag-doc bullets{asks}.", ""]
     for entry in entries:
         lines.append(f"- {entry.bullet}")
         lines += [f"  - *To add a number:* {question}" for question in entry.questions]

@@ -107,7 +107,13 @@ def sidebar(workspace: Workspace, settings: Settings) -> Profile:
             if st.form_submit_button("Save profile"):
                 workspace.save_profile(
                     Profile.model_validate(
-                        {"level": chosen(level), "focus": chosen(focus), "target": chosen(target), "years": years}
+                        {
+                            "level": chosen(level),
+                            "focus": chosen(focus),
+                            "target": chosen(target),
+                            "years": years,
+                            "company": profile.company,
+                        }  # what the chat learned and the form does not show
                     )
                 )
                 st.rerun()

@@ -34,7 +34,11 @@ WORD_NUMBERS = {
 NO_CODING = re.compile(
     r"\b(?:no more|don'?t|do not|doesn'?t|haven'?t|barely|never|zero|rarely|hardly|no longer|not|very little|"
     r"almost no|no real|no|(?<!a )little|not much)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:cod(?:e|ed|ing)|programming|hands[- ]on|ic work|feature work|ide)\b"
+    r"(?:cod(?:e|ed|ing)|programming|hands[- ]on|ic work|feature work|ide)\b|"
+    r"\bhaven'?t (?:written|shipped|touched) (?:a (?:single )?line of|any) code\b|"
+    r"\bcan'?t remember (?:when|the last time) i (?:last )?(?:committed|wrote|shipped|pushed)\b|"
+    r"\b(?:code|coding)\s+(?:maybe\s+|only\s+|just\s+)?(?:an?|one|two|a couple of|\d)\s+hours?\s+(?:a|per)\s+week\b|"
+    r"\b(?:maybe\s+|only\s+|just\s+)?(?:an?|one) hours? of (?:coding|code)\b"
 )
 # Leading that is denied: "I'm a tech lead but I'm barely leading".
 NO_LEADING = re.compile(r"\b(?:barely|hardly|rarely|not really|never|not)\s+(?:leading|managing|lead|manage)\b")
@@ -44,7 +48,7 @@ COUNT = r"(?:\d+|[a-z]+(?: [a-z]+)?)"
 MANAGES_PEOPLE = re.compile(
     rf"\b(?:i|we)\s+(?:manage|run|supervise|have)\s+(?:a team of\s+)?{COUNT}\s+"
     r"(?:direct\s+)?(?:engineers|developers|devs|people|reports|direct reports|ics)\b|"
-    r"\bi\s+(?:manage|supervise)\s+a (?:small |big )?team\s*(?:of|\()\s*(?:\d+|[a-z]+)\b|"
+    r"\bi\s+(?:manage|supervise)\s+(?:a|the|our) (?:small |big )?(?:[\w-]+ )?team\s*(?:of|\()\s*(?:\d+|[a-z]+)\b|"
     rf"(?:^|[.,;]\s*)(?:recently |just )?(?:started )?managing (?:the |a |my )?(?:[\w-]+ )?(?:team\b|{COUNT} "
     r"(?:engineers|developers|devs|people)\b)|"
     rf"\b(?:perf(?:ormance)? reviews|1:1s|one-on-ones) for (?:my )?{COUNT} (?:people|reports|engineers|devs)\b|"
@@ -63,7 +67,7 @@ STRETCH = re.compile(
     rf"(?:\band|\bthen|\bafter(?: that)?|\bbefore(?: that)?|,|\+|\.)\s+(?P<number>\d{{1,2}}|{BARE_NUMBERS})\s+(?:as|at)\b"
 )
 TOTAL = re.compile(
-    r"\b(?:total|overall|in all|altogether|experience|exp)\b|\bwith\s+\d+\s*\+?\s*(?:years?|yrs?)?\b"
+    r"\b(?:total|overall|in all|altogether|experience|exp|in (?:the )?(?:industry|software|tech|field))\b|\bwith\s+\d+\s*\+?\s*(?:years?|yrs?)?\b"
     r"(?!\s*(?:years?|yrs?|at|as|in)\b)|"
     r"yoe\b|\d\s?\+(?!\s*\d)"
 )
@@ -80,6 +84,50 @@ MONTHS = re.compile(
 # A stretch still to come is no experience ("mid within a year", "senior in the next 2 years").
 FUTURE = re.compile(r"\b(?:within|in the next|in under|under|by|next|in)\s+$")
 TO_COME = re.compile(r"\b(?:in|within|next|by|than|of|under)\s+(?:the\s+)?(?:next\s+)?$")
+# Years at one place or one level are not a career ("6 years at my company", "L5 for 3 yrs", "4 years on this
+# team", "3 yrs at Apple", "since 3 years in my current company"), unless that place is the whole career.
+AFTER_ONE_PLACE = re.compile(
+    r"^\s*(?:there|here)\b|"
+    r"^\s*(?:(?:now|already|so far)\s+)?(?:at|on|in|with|into)\s+(?:(?:the|that|this|my|our|a|one|same)\s+)?"
+    r"(?:current\s+|present\s+)?(?:level|company|team|job|role|position|org|employer|place|firm|title|band|grade|"
+    r"google|meta|facebook|amazon|aws|microsoft|apple|netflix|[a-z]\d{1,2}|ict\d)\b"
+)
+BEFORE_ONE_PLACE = re.compile(
+    r"\b(?:(?:been|worked|working|am|i'?m)\s+(?:at|with|for)\s+(?:(?:my|this|the|our)\s+(?:current\s+)?"
+    r"(?:company|employer|job|team|firm|org)|google|meta|facebook|amazon|aws|microsoft|apple|netflix)|"
+    r"(?:l|e|ict)\d{1,2}\s+(?:for|after)|(?:at|in) (?:the|that|this) level(?: for)?|doing [\w-]+ (?:level )?work for|"
+    r"been (?:there|here)(?: for)?"
+    r"(?: like| about)?)\s+"
+    r"(?:(?:about|almost|nearly|over|around|~)\s+)?$"
+)
+# Years away from work are no experience: "a 4 year break", "three years of parental leave", "2 years off".
+AWAY = re.compile(
+    r"^\s*(?:career\s+|parental\s+|maternity\s+|paternity\s+|family\s+)?(?:break|gap|hiatus|sabbatical|off\b|"
+    r"out of (?:work|the industry)|of (?:parental |maternity |paternity |medical )?leave|away)"
+)
+# Years of another career or of study are no experience as an engineer: "taught for 10 years", "5 years as a
+# pharmacist", "switched from marketing after 7 years", "a PhD in ML after 5 years"; "2 yrs out of college" is.
+OTHER_CAREER = re.compile(
+    r"\b(?:marketing|sales|teach\w*|taught|teacher|pharmac\w*|nurs\w*|finance|accounting|retail|military|army|law|"
+    r"lawyer|journalis\w*|phd|ph\.d|degree|studies|studying)\b"
+)
+WHOLE_CAREER = re.compile(r"\b(?:first|only) (?:job|company|employer|role)\b|\bwhole career\b|\bentire career\b")
+# Years said in parts, rewritten as one number before reading: "twenty-two years", "2 and a half years",
+# "one year and half", "5 years 6 months".
+TENS = {"twenty": 20, "thirty": 30, "forty": 40}
+UNITS = "one|two|three|four|five|six|seven|eight|nine"
+COMPOUND = re.compile(rf"\b(twenty|thirty|forty)[- ]({UNITS})\b")
+AND_A_HALF = re.compile(
+    r"\b(\d{1,2}|" + "|".join(WORD_NUMBERS) + r")\s+(?:and\s+a\s+half\s+(years?|yrs?)|"
+    r"(years?|yrs?)\s+and\s+(?:a\s+)?half)\b"
+)
+YEARS_AND_MONTHS = re.compile(r"\b(\d{1,2})\s*(?:years?|yrs?)\s*(?:and\s+)?(\d{1,2})\s*(?:months?|mos?)\b")
+# "started my first job 3 months ago", "landed my first dev job 4 weeks ago": a career that has just begun.
+JUST_STARTED = re.compile(
+    r"\b(?:started|joined|landed|got|began)\s+(?:(?:my|a|the|this|our)\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:job|role|position|gig|career)\b[^.?!]{0,40}?\b(\d{1,2}|a few|a couple of|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven)\s+(months?|weeks?|days?)\s+ago\b"
+)
 LEADS_TEAM = re.compile(r"\bi\s+(?:lead|run)\s+(?:a|the|my)?\s*team\s+of\s+(?:\d+|[a-z]+)\b")
 # A stated number of years ("6 yoe", "~8 yrs", "15ish years", "years: 9", "two decades"): candidates whose context
 # then says whether they are the speaker's experience ("10 yoe") or something else ("staff for 4 years").
@@ -87,14 +135,14 @@ YEARS = re.compile(
     r"\b(?P<number>\d{1,2}(?:\.\d)?|" + "|".join(sorted(WORD_NUMBERS, key=len, reverse=True)) + r")"
     r"(?:\s*\+|ish|\s*-\s*ish)?\s*(?P<unit>years?|yrs?|yoe|decades?|y(?=\s+exp|\s*[,.;|)]|\s*$))\b"
     r"(?! (?:ago|from now|time|off|old))(?!-old)"
-    r"|\b(?:years|yoe|yrs)\s*(?:of experience)?\s*[:=]\s*(?P<after>\d{1,2})\b"
+    r"|\b(?:years|yoe|yrs)\s*(?:of experience)?\s*[:=]\s*(?P<after>\d{1,2})\b|\byoe\s+(?P<bare>\d{1,2})\b"
 )
 BOTH = re.compile(
     r"\bhalf\b.{1,60}\bhalf\b|\b(?:(?<!of )both(?!\s+(?:of|teams|sides|managers|my|our|the|them|are|were|have|keep|say|said))|"
     r"a bit of everything|splits? (?:my time |the time )?between|split (?:roughly |about |pretty )?evenly|"
     r"half (?:of )?(?:my|the) (?:time|week|day)|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split(?:ting)? "
     r"(?:my )?(?:(?:time|day|week) )?(?:between|evenly)|split my (?:time|day|week)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of|"
-    r"hands[- ]on (?:tech )?lead|player[- ]coach|[2-7]0 ?/ ?[2-7]0|(?:about|maybe|roughly|around) half|(?:split|divided) in half|"
+    r"hands[- ]on (?:tech )?lead|player[- ]coach|[3-6]0 ?/ ?[4-7]0|(?:about|maybe|roughly|around) half|(?:split|divided) in half|"
     r"half (?:of )?(?:the|my) (?:[\w-]+ )?(?:code|coding|features))\b"
 )
 CODING = re.compile(
@@ -104,14 +152,17 @@ CODING = re.compile(
     r"pick(?:ing)? up tickets|writ(?:e|ing) (?:\w+ )?tests?|pure ic|implement(?:s|ing)?|(?:in|opened) (?:the|my) ide|"
     r"writ(?:e|es|ing) (?:[\w-]+ ){0,3}?(?:firmware|crud|features|tools|services|apis?|nodes|loaders|scripts|sql|"
     r"queries|components|endpoints|pipelines)|(?:in|inside) (?:the|my) editor|"
-    r"writ(?:e|es|ing) (?:[\w-]+ ){0,2}all day)\b"
+    r"writ(?:e|es|ing) (?:[\w-]+ ){0,2}all day|"
+    r"writ(?:e|es|ing) (?:all|most) of it\b|"
+    r"(?:writ(?:e|es|ing)|ship(?:s|ping)?|build(?:s|ing)?) (?:basically |pretty much )?(?:all|most) of (?:the|our|my) "
+    r"(?:backend|frontend|code|app|apps|services))\b"
 )
 # What leading work is; a title, a team or its size alone ("EM of 6", "I manage 9 engineers") says no focus.
 LEADING = re.compile(
     r"\b(?:leading|leadership|management work|managing people|people (?:stuff|work|management|things)|mentoring|"
     r"meetings|coordinat(?:e|ing)|running the team|hiring|one-on-ones|1:1s|planning|strategy|direct reports|"
     r"design (?:reviews|discussions)|reviewing|alignment|rfcs|(?:technical|setting|set) direction|unblocking|"
-    r"advis(?:e|ing)|reviews|design docs?|specs|architecture|prfaqs|run(?:ning)? (?:the|my|our) team|"
+    r"(?<!kindly )(?<!please )advis(?:e|ing)|reviews|design docs?|specs|architecture|prfaqs|run(?:ning)? (?:the|my|our) team|"
     r"lead(?:ing)? (?:a |the |our )?(?:[\w-]+ )?(?:project|design)|coaching|(?:(?<=all )|(?<=mostly ))(?:people|docs)|"
     r"stakeholders|roadmaps?|design (?:and|&) reviews?|designing|unblock(?:ing)?|"
     r"review(?:ing)? (?:other people'?s |others'? |the team'?s |everyone'?s )?(?:prs|pull requests|code))\b"
@@ -123,6 +174,8 @@ CAREER = re.compile(
     r"(?:for\s+(?:about\s+|over\s+|almost\s+)?[\w.+]+\s+(?:years?|yrs?|decades?)|since\s+(?:\d{4}|college|school))|"
     r"\b(?:years?|yrs?|decades?) of (?:[\w-]+ )?(?:ic work|coding|programming)\b|"
     r"\bcoding (?:bootcamp|interviews?|challenges?|tests?|rounds?|assessments?)\b|"
+    r"\blearn(?:ing|ed|t)? (?:how )?to (?:code|program)\b|"
+    r"\bexperience in (?:[\w+#.-]+ ){0,3}?(?:development|programming|coding)\b|"
     r"\b(?:software )?development (?:engineer|manager|team|lead|role)\b"
 )
 # "more time in meetings than coding": the one they spend more time on.
@@ -131,7 +184,7 @@ MORE_TIME = re.compile(r"\bmore (?:time|hours) (?:in|on|doing)\s+(?P<more>[\w: -
 NOT_NOW = re.compile(
     r"\b(?:want|wants|wanted|wanna|would|could|should|if|hoping|hope|itching|aspir\w*|someday|eventually|thinking|"
     r"considering|not sure|planning to|trying to|looking to|interested|interest|dream\w*|love|loves|hate|hates|"
-    r"enjoy|enjoys|likes|i (?:really )?like|looking for|advice on|tips on|someone|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
+    r"enjoy|enjoys|likes|i (?:really )?like|i'?d like|prefer|prefers|rather|without|please|kindly|suggest|looking for|advice on|tips on|someone|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
     r"(?:my|our|the|his|her) (?:mentor|manager|skip|wife|husband|friend|brother|sister|boss|director|principal|lead|"
     r"em|cto|vp|tl|tech lead)|he|she|he's|she's|don'?t manage|don'?t do|do not do|not a (?:manager|lead|people manager)|never been)\b"
 )
@@ -141,8 +194,11 @@ MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|
 PERCENT = re.compile(
     r"(\d{1,3})\s*%\s*(?:of (?:my|the) (?:time|week|day)\s+)?(?:is\s+|on\s+|in (?:the |my )?)?(?:[\w-]+\s+)?"
     r"(coding|code|leading|leadership|managing|people|meetings|editor|ide)|"
-    r"\b(coding|codes?|leading|leadership|managing)\s+(?:[\w-]+\s+){0,2}?(\d{1,3})(?:\s*-\s*\d{1,3})?\s*%"
+    r"\b(coding|codes?|leading|leadership|managing)[\s,.(]+(?:[\w-]+\s+){0,2}?(\d{1,3})(?:\s*-\s*(\d{1,3}))?\s*%"
 )
+# "70/30 coding vs meetings", "80/20": the first share is the first kind of work named after it, or, when none
+# is named after it, the one named before ("I write code most of the day ... maybe 70/30").
+RATIO = re.compile(r"\b([1-9]0) ?/ ?([1-9]0)\b")
 TRACK_WORDS = {
     "manager": re.compile(r"\b(?:management|manager|people) track\b|\bgo into management\b"),
     "ic": re.compile(r"\b(?:ic|individual contributor|technical) track\b"),
@@ -164,6 +220,41 @@ def _whole(years: float) -> float:
     return float(math.floor(years + 0.5))
 
 
+def _kind(word: str) -> Focus | None:
+    if CODING.fullmatch(word) or word in ("code", "codes", "editor", "ide"):
+        return "coding"
+    return "leading" if LEADING.fullmatch(word) or word in ("people", "meetings", "managing") else None
+
+
+def _share_focus(share: int, kind: Focus) -> Focus:
+    """A share of the time on one kind of work: 70% or more is mostly that kind, 30% or less mostly the other."""
+    if 30 < share < 70:
+        return "both"
+    other: Focus = "leading" if kind == "coding" else "coding"
+    return kind if share >= 70 else other
+
+
+# What a person likes doing, which is not how they spend their time now: "i like coding way more than meetings",
+# "I'd rather keep building", "honestly I hate meetings".
+PREFERS = re.compile(
+    r"\b(?:like|love|enjoy|prefer|rather)\s+(?P<liked>[\w\s'-]+?)(?:\s+(?:way|much|a lot|far))?\s+(?:more|better)\s+than\b"
+    r"|\b(?:like|love|enjoy|prefer|rather|want to keep|want to stay)\s+(?P<only>[\w\s'-]+)"
+    r"|\b(?:hate|dislike|can'?t stand|not a fan of|dread)\s+(?P<disliked>[\w\s'-]+)"
+)
+
+
+def read_preference(text: str) -> Focus | None:
+    """coding or leading, from what a person says they like or dislike doing; None when they say neither."""
+    found = PREFERS.search(normalize(text))
+    if found is None:
+        return None
+    liked = found.group("liked") or found.group("only")
+    if liked:
+        return "coding" if CODING.search(liked) else "leading" if LEADING.search(liked) else None
+    disliked = found.group("disliked") or ""
+    return "leading" if CODING.search(disliked) else "coding" if LEADING.search(disliked) else None
+
+
 def read_focus(text: str) -> Focus | None:
     """coding, leading or both, from how a person describes their time; None when they do not say."""
     text = normalize(text)
@@ -177,13 +268,19 @@ def read_focus(text: str) -> Focus | None:
         return "coding"
     percent = PERCENT.search(text)
     if percent:
-        share = int(percent.group(1) or percent.group(4))
+        low = int(percent.group(1) or percent.group(4))
+        share = (low + int(percent.group(5))) // 2 if percent.group(5) else low  # "30-40%" is about 35
         said = percent.group(2) or percent.group(3)
         kind: Focus = "coding" if said in ("coding", "code", "codes", "editor", "ide") else "leading"
-        if 25 <= share <= 75:  # "70% coding, 30% leading" is a split of both; 80/20 is mostly one
-            return "both"
-        other: Focus = "leading" if kind == "coding" else "coding"
-        return kind if share > 75 else other
+        return _share_focus(share, kind)
+    ratio = RATIO.search(text)
+    if ratio and max(int(ratio.group(1)), int(ratio.group(2))) >= 70:
+        after = re.match(r"\s*(?:between\s+)?(?:[\w-]+\s+){0,2}?(?P<kind>\w+)", text[ratio.end() :])
+        named = after.group("kind") if after else ""
+        before = [m for m in (CODING.search(text[: ratio.start()]), LEADING.search(text[: ratio.start()])) if m]
+        first = _kind(named) or (_kind(min(before, key=lambda m: m.start()).group(0)) if before else None)
+        if first:
+            return _share_focus(int(ratio.group(1)), first)
     more = MORE_TIME.search(text)
     if more:
         if CODING.search(more.group("more")):
@@ -358,11 +455,20 @@ def _statements(text: str) -> str:
     return ". ".join(clause.strip() for clause in kept)
 
 
+def spelled_years(text: str) -> str:
+    """A lower-case text with years said in parts written as one number, so that each is one mention."""
+    text = COMPOUND.sub(lambda m: str(TENS[m.group(1)] + WORD_NUMBERS[m.group(2)]), text)
+    text = AND_A_HALF.sub(lambda m: f"{_number(m.group(1)) + 0.5:g} years", text)
+    text = YEARS_AND_MONTHS.sub(lambda m: f"{int(m.group(1)) + int(m.group(2)) / 12:.1f} years", text)
+    return JUST_STARTED.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] + (
+        f"{m.group(1)} months" if m.group(2).startswith("month") else "0 years"), text)  # fmt: skip
+
+
 def year_mentions(text: str) -> list[Mention]:
     """Every stated number of years in a lower-case text, its value written as the mention's `level`."""
     found = []
     for match in YEARS.finditer(text):
-        raw = match.group("number") or match.group("after")
+        raw = match.group("number") or match.group("after") or match.group("bare")
         value = _number(raw) * (10 if (match.group("unit") or "").startswith("decade") else 1)
         if not FUTURE.search(text[max(0, match.start() - 20) : match.start()]):
             found.append(Mention(match.start(), match.end(), f"{_whole(value):g}"))
@@ -376,7 +482,7 @@ def year_examples(items: Iterable[Mapping[str, object]]) -> dict[str, list[str]]
     """Training examples for stated years: the labelled years are the speaker's experience, any other are not."""
     examples: dict[str, list[str]] = {"experience": [], "other": []}
     for item in items:
-        text = normalize(str(item["text"]))
+        text = spelled_years(normalize(str(item["text"])))
         mentions = year_mentions(text)
         for position, mention in enumerate(mentions):
             kind = "experience" if item.get("years") is not None and float(mention.level) == item["years"] else "other"
@@ -456,7 +562,9 @@ class ProfileReader:
         track = self.ladder.level(level).track if level is not None else None
         if track is None:
             track = next((name for name, pattern in TRACK_WORDS.items() if pattern.search(text)), None)
-        return Profile(level=level, focus=_focus(text), track=track, target=target, years=self._years(text))
+        years = self._years(spelled_years(text))
+        company = self.ladder.company_named(text)
+        return Profile(level=level, focus=_focus(text), track=track, target=target, years=years, company=company)
 
     def _above(self, target: str, level: str | None) -> bool:
         """Whether a level can be a goal from the speaker's: one up their track, or on the other track (nobody in
@@ -472,15 +580,26 @@ class ProfileReader:
         total = STATED_TOTAL.search(text)
         if total:
             return _whole(float(total.group("before") or total.group("after")))
-        mentions = year_mentions(text)
+        mentions = [m for m in year_mentions(text) if not AWAY.match(text[m.end : m.end + 40])
+                    and not OTHER_CAREER.search(_clause_around(text, m))]  # fmt: skip
         stretches = _stretches(text, mentions)
         if len(stretches) >= 2 and not TOTAL.search(text):
             return sum(stretches)
+        if not WHOLE_CAREER.search(text):
+            mentions = [m for m in mentions if not AFTER_ONE_PLACE.search(text[m.end : m.end + 60])
+                        and not BEFORE_ONE_PLACE.search(text[max(0, m.start - 50) : m.start])]  # fmt: skip
         scored = [
             self.years.probabilities(mention_features(text, mentions, n))["experience"] for n in range(len(mentions))
         ]
         best = max(zip(scored, (float(mention.level) for mention in mentions), strict=True), default=None)
         return best[1] if best is not None and best[0] >= 0.5 else None
+
+
+def _clause_around(text: str, mention: Mention) -> str:
+    """The words of the clause a mention stands in, up to a comma, a full stop or "then" on either side."""
+    start = max(text.rfind(mark, 0, mention.start) for mark in (",", ".", ";", " then ", " now ")) + 1
+    ends = [found for mark in (",", ".", ";", " then ", " now ") if (found := text.find(mark, mention.end)) != -1]
+    return text[start : min(ends, default=len(text))]
 
 
 def _stretches(text: str, mentions: Sequence[Mention]) -> list[float]:

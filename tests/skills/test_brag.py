@@ -748,3 +748,87 @@ def test_the_tuning_pastes_pass(ladder):
     """The pastes the rules were tuned on; the held-out ones are reported by `coach eval`, not asserted here."""
     tuning = brag_scores(lambda paste: draft_entries(paste, ladder))["tuning"]
     assert tuning.pass_rate >= 0.95 and tuning.missing_questions == 0 and tuning.extra_questions == 0
+
+
+@pytest.mark.parametrize(
+    "paste, entries",
+    [
+        ("Mid-year check-in\n\nWhat did you accomplish?\nLed the RN upgrade across both apps.\n\n"
+         "What do you want to focus on next?\nGetting better at saying no.", ["Led the RN upgrade across both apps."]),
+        ("- fixed the date picker in safari\n- btw i'm really nervous about my review lol",
+         ["fixed the date picker in safari"]),
+        ("✅ Shipped offline mode for the Android app\n🙌 so proud of the team", ["Shipped offline mode for the Android app"]),
+        ("- Promoted Kwame to Senior\n- Honestly the hardest half I've had as a manager", ["Promoted Kwame to Senior"]),
+        ("[Tue 10:15] dev.kim: the rating went 3.9 → 4.4 after we fixed the login loop\n"
+         "[Tue 10:16] dev.kim: the push prompt I built took opt-in from 41% to 58%",
+         ["the rating went 3.9 → 4.4 after we fixed the login loop.", "the push prompt I built took opt-in from 41% to 58%"]),
+        ("Hi Priyanka, summarizing the work from my side. Our dependency scanning now blocks merges on critical CVEs in "
+         "all Go services. The bug bounty program paid out $18.5k across 22 valid reports.",
+         ["Our dependency scanning now blocks merges on critical CVEs in all Go services.",
+          "The bug bounty program paid out $18.5k across 22 valid reports."]),
+        ("Our team delivered the data platform for 11 sources. My personal contribution was the identity-resolution "
+         "pipeline, which matches anonymous and logged-in users.",
+         ["Our team delivered the data platform for 11 sources.",
+          "My personal contribution was the identity-resolution pipeline, which matches anonymous and logged-in users."]),
+        ("Retro (my part)\n* I ran the retro itself for the first time\nWhat didn't go well: estimates, again.",
+         ["I ran the retro itself for the first time"]),
+        ("INC-4471: led the response to the Redis failover and wrote the postmortem\nPing me with questions.",
+         ["INC-4471: led the response to the Redis failover and wrote the postmortem"]),
+        ("wed: helping Greta get set up in the monorepo", ["wed: helping Greta get set up in the monorepo"]),
+    ],
+)  # fmt: skip
+def test_form_questions_feelings_chat_stamps_and_new_subjects(paste, entries):
+    assert split_entries(paste) == entries
+
+
+@pytest.mark.parametrize(
+    "original, bullet",
+    [
+        ("During this cycle our team delivered the data platform", "Delivered the data platform with the team"),
+        ("My personal contribution was the identity-resolution pipeline", "Built the identity-resolution pipeline"),
+        ("api gateway availability was 99.95% for the quarter vs 99.8% last quarter",
+         "Raised api gateway availability from 99.8% last quarter to 99.95% for the quarter"),
+        ("Load testing of the booking API at 2,000 rps, no errors", "Load-tested the booking API at 2,000 rps, no errors"),
+        ("Regression for TKT-5540 verified on staging.", "Verified regression for TKT-5540 on staging"),
+        ("the push opt-in prompt I built took opt-in from 41% to 58%",
+         "Raised opt-in from 41% to 58% by building the push opt-in prompt"),
+        ("Cold start 2.3s ➡️ 1.1s on low-end devices", "Cut cold start from 2.3s to 1.1s on low-end devices"),
+        ("Play Store rating went 3.9 → 4.4", "Raised Play Store rating from 3.9 to 4.4"),
+        ("This month I have make the migration of our reports database from MySQL 5.7 to PostgreSQL 14.",
+         "Migrated the reports database from MySQL 5.7 to PostgreSQL 14 this month"),
+        ("MFA enforcement for all GitHub org members (312 accounts)", "Enforced MFA for all GitHub org members (312 accounts)"),
+        ("The migration of the session store from Memcached to Redis Cluster was completed.",
+         "Migrated the session store from Memcached to Redis Cluster"),
+        ("added: batch upload endpoint", "Added batch upload endpoint"),
+        ("changed: image thumbnails are now WebP", "Changed image thumbnails to WebP"),
+        ("Pages: 23 (down from 61 the week before, after tuning the disk alerts)",
+         "Cut pages from 61 the week before to 23, after tuning the disk alerts"),
+        ("API availability for the quarter: 99.95% (SLO 99.9%)", "Maintained API availability for the quarter at 99.95% (SLO 99.9%)"),
+        ("I had the privilege of leading the rewrite of the sync engine", "Led the rewrite of the sync engine"),
+    ],
+)  # fmt: skip
+def test_rewrite_of_this_sessions_blind_pastes(original, bullet):
+    assert rewrite(original, RULES) == bullet
+
+
+@pytest.mark.parametrize(
+    "text, results",
+    [
+        ("Patched the deserialization bug (CVE-2023-34035)", []),
+        ("Added Lock Screen widget support for iOS 17", []),
+        ("Rolled out short-lived credentials (15 min TTL) for CI runners", []),
+        ("Led the React Native upgrade from 0.68 to 0.73", []),
+    ],
+)
+def test_codes_platform_versions_and_settings_are_not_results(text, results):
+    assert result_numbers(text) == results
+
+
+def test_a_participle_that_says_which_thing_is_no_passive():
+    assert rewrite("Slack notifications for failed payouts", RULES, "shipped").startswith("Shipped slack notifications")
+
+
+def test_a_preposition_is_never_read_as_a_verb():
+    from coach.text_verbs import is_work_verb, past_tense
+
+    assert not is_work_verb("During") and past_tense("during") is None

@@ -108,7 +108,7 @@ def test_the_three_jobs_and_exports_in_a_real_browser(app_url, browser, tmp_path
     scroll_to(page, table)
     shot(page, "02-lead-vs-staff")
     send(page, "which fits me better?")  # a follow-up on the comparison, with the profile applied
-    page.get_by_text("You said your focus is coding").first.wait_for(timeout=60_000)
+    page.get_by_text("Of the two, Lead keeps more of the week on coding").first.wait_for(timeout=60_000)
 
     send(page, "What should I do next to grow toward Staff?")
     page.get_by_text("First 30 days").first.wait_for(timeout=60_000)
