@@ -1590,6 +1590,8 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
                 # passive. What the person built is how they did it: "Replaced a third-party service with ...".
                 return _by_means(words, index, rules) or f"{_artifact_verb(text, rules)} {_lower_first(text)}"
             head = [w for w in words[:index] if w.lower() not in ("was", "were", "got", "is", "are", "been", "now")]
+            if head and all(re.fullmatch(r"[~≈$]?\d[\d.,]*%?", w) for w in head):
+                break  # "0 regretted attrition": the participle says which attrition
             # "Regression for TKT-5540 verified on staging": a thing named with "for" or "of" is still one thing
             named_with = any(w.lower() in ("for", "of") for w in head)
             trailing = index + 1 >= len(words) or re.fullmatch(
@@ -1606,7 +1608,7 @@ def _without_verb(text: str, rules: BragRules, context_verb: str | None) -> str:
             subject = _lower_first(" ".join(head)) + word[len(bare) :]
             return " ".join([_capitalize(bare), *particle, subject, *tail[len(particle) :]])
     zero = re.match(
-        r"^(?P<n>0|zero)\s+(?P<what>[\w-]+(?:\s[\w-]+)?)\s+(?P<rest>(?:since|in|for|during|this|last|over|through)\b.*)$",
+        r"^(?P<n>0|zero)\s+(?P<what>[\w-]+(?:\s[\w-]+)?)\s+(?P<rest>(?:since|in|for|during|this|last|over|through|across|among)\b.*)$",
         text,
         re.I,
     )
@@ -1730,8 +1732,11 @@ def _now_result(text: str, rules: BragRules) -> str | None:
     lemma = next(iter(verb_lemmas(verb)), None)
     if lemma is None or verb.lower() not in verb_forms(lemma, "VBZ"):
         return None
-    if not result_numbers(rest) and not (is_work_verb(verb, rules.verbs) and len(rest.split()) >= 2):
-        return None  # "our scanning now blocks merges on critical CVEs": a state brought about, with what it acts on
+    # "our scanning now blocks merges on critical CVEs": a state of a thing of theirs, brought about, with what it acts
+    # on; "she now leads the guild" is a person's, and "X → she now leads" is no one thing
+    own_thing = re.match(r"(?:our|the|my)\s", match.group("what"), re.IGNORECASE) and not re.search(ARROW, what)
+    if not result_numbers(rest) and not (own_thing and is_work_verb(verb, rules.verbs) and len(rest.split()) >= 2):
+        return None
     return f"{rules.now_result_verbs['other']} {what} to {lemma}{rest}"
 
 

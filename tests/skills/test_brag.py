@@ -805,6 +805,8 @@ def test_form_questions_feelings_chat_stamps_and_new_subjects(paste, entries):
          "Cut pages from 61 the week before to 23, after tuning the disk alerts"),
         ("API availability for the quarter: 99.95% (SLO 99.9%)", "Maintained API availability for the quarter at 99.95% (SLO 99.9%)"),
         ("I had the privilege of leading the rewrite of the sync engine", "Led the rewrite of the sync engine"),
+        ("0 regretted attrition across both squads (14 people)", "Kept regretted attrition at 0 across both squads (14 people)"),
+        ("Ran Nadia's growth plan → she now leads the mobile guild", "Ran Nadia's growth plan → she now leads the mobile guild"),
     ],
 )  # fmt: skip
 def test_rewrite_of_this_sessions_blind_pastes(original, bullet):
