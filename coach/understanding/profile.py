@@ -85,16 +85,17 @@ MONTHS = re.compile(
 FUTURE = re.compile(r"\b(?:within|in the next|in under|under|by|next|in)\s+$")
 TO_COME = re.compile(r"\b(?:in|within|next|by|than|of|under)\s+(?:the\s+)?(?:next\s+)?$")
 # Years at one place or one level are not a career ("6 years at my company", "L5 for 3 yrs", "4 years on this
-# team", "3 yrs at Apple", "since 3 years in my current company"), unless that place is the whole career.
+# team", "since 3 years in my current company"), unless that place is the whole career; a named company's are read
+# with the ladder's company maps (`ProfileReader._at_one_company`).
 AFTER_ONE_PLACE = re.compile(
     r"^\s*(?:there|here)\b|"
     r"^\s*(?:(?:now|already|so far)\s+)?(?:at|on|in|with|into)\s+(?:(?:the|that|this|my|our|a|one|same)\s+)?"
     r"(?:current\s+|present\s+)?(?:level|company|team|job|role|position|org|employer|place|firm|title|band|grade|"
-    r"google|meta|facebook|amazon|aws|microsoft|apple|netflix|[a-z]\d{1,2}|ict\d)\b"
+    r"[a-z]\d{1,2}|ict\d)\b"
 )
 BEFORE_ONE_PLACE = re.compile(
     r"\b(?:(?:been|worked|working|am|i'?m)\s+(?:at|with|for)\s+(?:(?:my|this|the|our)\s+(?:current\s+)?"
-    r"(?:company|employer|job|team|firm|org)|google|meta|facebook|amazon|aws|microsoft|apple|netflix)|"
+    r"(?:company|employer|job|team|firm|org))|"
     r"(?:l|e|ict)\d{1,2}\s+(?:for|after)|(?:at|in) (?:the|that|this) level(?: for)?|doing [\w-]+ (?:level )?work for|"
     r"been (?:there|here)(?: for)?"
     r"(?: like| about)?)\s+"
@@ -566,6 +567,13 @@ class ProfileReader:
         company = self.ladder.company_named(text)
         return Profile(level=level, focus=_focus(text), track=track, target=target, years=years, company=company)
 
+    def _at_one_company(self, text: str, mention: Mention) -> bool:
+        """'3 yrs at Apple', 'been at google 6 years': years at a company the ladder's maps name."""
+        after = re.match(r"\s*(?:at|with|in)\s+(\S+)", text[mention.end :])
+        before = re.search(r"\b(?:been|worked|working)\s+(?:at|with|for)\s+(\S+)\s+(?:for\s+)?$",
+                           text[max(0, mention.start - 50) : mention.start])  # fmt: skip
+        return any(found is not None and self.ladder.company_named(found.group(1)) for found in (after, before))
+
     def _above(self, target: str, level: str | None) -> bool:
         """Whether a level can be a goal from the speaker's: one up their track, or on the other track (nobody in
         the labelled data aims at their own level or below: "senior at a startup, at google i'd be an L4")."""
@@ -587,7 +595,8 @@ class ProfileReader:
             return sum(stretches)
         if not WHOLE_CAREER.search(text):
             mentions = [m for m in mentions if not AFTER_ONE_PLACE.search(text[m.end : m.end + 60])
-                        and not BEFORE_ONE_PLACE.search(text[max(0, m.start - 50) : m.start])]  # fmt: skip
+                        and not BEFORE_ONE_PLACE.search(text[max(0, m.start - 50) : m.start])
+                        and not self._at_one_company(text, m)]  # fmt: skip
         scored = [
             self.years.probabilities(mention_features(text, mentions, n))["experience"] for n in range(len(mentions))
         ]
