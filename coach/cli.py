@@ -344,10 +344,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     profiles = {
         "training": evaluation.profile_accuracy(engine.read_profile, read_data("profiles.yaml")["profiles"]),
         "heldout": evaluation.profile_accuracy(engine.read_profile, evaluation.load_labelled("profiles-heldout.yaml")),
-        "heldout7": evaluation.profile_accuracy(
-            engine.read_profile, evaluation.load_labelled("profiles-heldout-7.yaml")
-        ),
-    }
+        **{f"heldout{n}": evaluation.profile_accuracy(
+            engine.read_profile, evaluation.load_labelled(f"profiles-heldout-{n}.yaml")) for n in (7, 8)},
+    }  # fmt: skip
     checks = evaluation.conversation_checks(engine, evaluation.load_labelled("conversations.yaml"))
     failed = [check for check in checks if not check.passed]
     from coach.records import Profile
@@ -361,6 +360,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "profile_fields_heldout": round(profiles["heldout"][1], 4),
         "profile_whole_heldout7": round(profiles["heldout7"][0], 4),
         "profile_fields_heldout7": round(profiles["heldout7"][1], 4),
+        "profile_whole_heldout8": round(profiles["heldout8"][0], 4),
+        "profile_fields_heldout8": round(profiles["heldout8"][1], 4),
         "conversation_checks": len(checks),
         "conversation_pass_rate": round(1 - len(failed) / max(len(checks), 1), 4),
     }
@@ -376,7 +377,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"held-out {intents['fresh'][0]:.3f} (never used to choose anything)\n"
             f"profiles, whole: training set {profiles['training'][0]:.3f}, held-out {profiles['heldout'][0]:.3f} "
             f"(fields {profiles['heldout'][1]:.3f}), seventh held-out set {profiles['heldout7'][0]:.3f} "
-            f"(fields {profiles['heldout7'][1]:.3f})\n"
+            f"(fields {profiles['heldout7'][1]:.3f}), eighth {profiles['heldout8'][0]:.3f} "
+            f"(fields {profiles['heldout8'][1]:.3f})\n"
             f"conversations: {len(checks) - len(failed)} of {len(checks)} checks passed "
             f"({understanding['conversation_pass_rate']:.3f})"
         )

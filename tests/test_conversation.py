@@ -214,3 +214,14 @@ def test_a_request_to_write_up_a_review_is_answered_and_offers_to_draft_from_a_p
     assert reply.follow_up is not None and reply.follow_up.startswith("Paste what you did")
     bullets, _ = turn(engine, state, "- cut p95 on search from 900ms to 300ms\n- mentored 2 new hires")
     assert bullets.intent == "brag" and len(bullets.entries) == 2
+
+
+def test_years_are_scored_whole_as_a_profile_keeps_them():
+    """A labelled 2.5 years is 3 whole years, as the reader rounds; a reader that said 2 would be wrong."""
+
+    def reads(years: float):
+        return lambda text: Profile(years=years)
+
+    item = [{"text": "2.5 yoe", "level": None, "focus": None, "target": None, "years": 2.5}]
+    assert profile_accuracy(reads(3.0), item)[0] == 1.0
+    assert profile_accuracy(reads(2.0), item)[0] == 0.0

@@ -20,6 +20,7 @@ from coach.errors import CoachError
 from coach.knowledge.data import KNOWLEDGE_DIR, read_data
 from coach.knowledge.ladder import Ladder
 from coach.records import BragEntry
+from coach.skills.layouts import as_lines
 from coach.text import LIST_ITEM, sentences, terms
 from coach.text_verbs import (
     WorkVerbs,
@@ -48,18 +49,21 @@ _CLOCK = r"\d{1,2}:\d{2}(?:\s*[AaPp]\.?[Mm]\.?)?"
 _POSTER = r"(?:@[\w.-]+|[a-z][\w-]*[._][\w.-]+|[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}|[a-z][\w-]{1,30})"
 SLACK_HEADER = re.compile(
     rf"^\s*(?:{_POSTER}\s*(?:[-–—·|,]\s*)?(?:(?i:today|yesterday)\s+(?:(?i:at)\s+)?|\[|\()?{_CLOCK}[\])]?"
-    rf"|\[{_CLOCK}\]\s*{_POSTER}:?)\s*$"
+    rf"|\[(?:[A-Za-z]{{3,9}}\.?,?\s+)?{_CLOCK}\]\s*{_POSTER}:?)\s*(?:\((?i:in thread|edited)\))?\s*$"
 )
 # "[10:02] jordan.p: merged the cleanup": who posted and when, before the message on the same line.
 # "[Tue 10:15] dev.kim: ...": a day may come before the clock.
 _STAMP = rf"\[(?:[A-Za-z]{{3,9}}\.?,?\s+)?{_CLOCK}\]"
-SLACK_PREFIX = re.compile(rf"^\s*(?:{_STAMP}\s*{_POSTER}|{_POSTER}\s*{_STAMP})\s*:\s+(?=\S)")
+SLACK_PREFIX = re.compile(
+    rf"^\s*(?:(?:{_STAMP}\s*{_POSTER}|{_POSTER}\s*{_STAMP})\s*:|{_STAMP}\s*<[\w.|-]+>)\s+(?=\S)"
+)  # "[14:02] <jkim> built the CLI": an IRC nick in angle brackets
+
 # "> what did you ship this week?": somebody else's question, quoted; never part of an entry.
 QUOTED_QUESTION = re.compile(r"^\s*(?:>\s*|[\"“]).*\?[\"”]?\s*$")
 # A line that asks the coach something ("q: should i put the Compose migration in?"): no accomplishment.
 QUESTION_LINE = re.compile(
     r"^\s*(?:(?:q|question|qq)(?:\s+for\s+(?:you|u|ya))?\s*:\s*\S.*|"
-    r"(?:should|can|could|would|do|does|how|why|anyone|any tips)\b[^.!]*\?\s*(?:\(q\))?)\s*$",
+    r"(?:should|can|could|would|do|does|how|why|anyone|any tips)\b[^.!]*\?\s*(?:\(q\)|lol|lmao|haha|pls|plz|thx)?)\s*$",
     re.IGNORECASE,
 )
 HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -82,6 +86,8 @@ ITEM = re.compile(
 EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]+")
 SHORTCODE = re.compile(r":[a-z_+-]{2,}:")
 # "is live 🎉 thumbnails generate ...": an emoji between two sentences ends the first.
+# "👏 12  🚀 5", "3 replies": a chat message's reactions and thread count, under it.
+CHAT_TRAILER = re.compile(rf"^\s*(?:(?:(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s*\d+\s*)+|\d+\s+repl(?:y|ies))\s*$")
 EMOJI_BETWEEN = re.compile(rf"(?<=[\w)])\s*(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s+(?=[A-Za-z])")
 ARROW = r"(?:->|→|=>|-->)"
 # A line that wrapped goes on after one of these words; a line that ends with one never ends a sentence.
@@ -185,6 +191,9 @@ class BragRules:
     state_verb: str
     level_verb: str
     state_made_verb: str
+    table_columns: dict[str, tuple[str, ...]]
+    open_statuses: tuple[str, ...]
+    form_fields: dict[str, tuple[str, ...]]
 
     def ask(self, kind: str | None) -> str:
         return next((item.ask for item in self.metric_questions if item.kind == kind), self.default_question)
@@ -271,6 +280,9 @@ def parse_rules(raw: dict) -> BragRules:
         state_verb=raw["state_verb"],
         level_verb=raw["level_verb"],
         state_made_verb=raw["state_made_verb"],
+        table_columns={str(kind): tuple(map(str, names)) for kind, names in raw["table_columns"].items()},
+        open_statuses=tuple(map(str, raw["open_statuses"])),
+        form_fields={str(kind): tuple(map(str, names)) for kind, names in raw["form_fields"].items()},
     )
 
 
@@ -459,6 +471,7 @@ class Pasted:
     text: str
     verb: str | None = None
     kind: str | None = None
+    ordered: bool = False  # a tracker's title or a commit's subject, written as an order ("add passkey login")
 
 
 @dataclass
@@ -471,6 +484,8 @@ class _Line:
     plan: bool = False  # "🔜 load test the endpoint": still to come
     blank_after: bool = False  # a blank line follows: what stands above one alone may be a title
     posted: bool = False  # a chat message with its poster and time ("[Tue 10:15] dev.kim: ..."): a whole message
+    ordered: bool = False  # a row of a pasted table or a commit's subject: its first verb is an order
+    whole: bool = False  # a filled-in form ("Situation: / Action: / Result:"): one accomplishment
 
 
 # "✅ merged the retry middleware": an emoji that opens a line of a list; a short line after one is a heading
@@ -662,7 +677,14 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
     """Logical lines: wrapped lines joined, sub-items kept under their item, headings marked."""
     lines: list[_Line] = []
     after_blank = True
-    for raw in paste.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ").split("\n"):
+    pasted = paste.replace("\r\n", "\n").replace("\r", "\n")
+    for laid in as_lines(pasted, rules.table_columns, rules.open_statuses, rules.form_fields):
+        raw, ordered = laid.text.replace("\t", "    "), laid.ordered
+        commit = CONVENTIONAL_COMMIT.match(raw)
+        if commit:  # "feat(auth): add passkey (WebAuthn) login": the subject, an order like a tracker's title
+            raw, ordered = f"- {raw[commit.end() :]}", True
+        if raw.strip() and CHAT_TRAILER.match(raw):
+            continue
         if not raw.strip():
             after_blank = True
             if lines:
@@ -700,7 +722,8 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
             if not (marker or emoji_item or plan) and not previous.children and _continues(previous, text, raw, rules):
                 previous.text = f"{previous.text} {text}"
                 continue
-        lines.append(_Line(text, marker is not None or emoji_item or plan, indent, plan=plan, posted=posted))
+        lines.append(_Line(text, marker is not None or emoji_item or plan, indent, plan=plan, posted=posted,
+                           ordered=ordered, whole=laid.whole))  # fmt: skip
         after_blank = False
     return lines
 
@@ -907,6 +930,14 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
         following = lines[index + 1] if index + 1 < len(lines) else None
         if index and not line.marked and SIGN_OFF.match(line.text) and _signs_off(lines[index - 1].text, rules):
             continue  # "Thanks," then "Marta"
+        rest = lines[index + 1 :]
+        if (
+            index
+            and _signs_off(line.text, rules)
+            and len(rest) <= 5
+            and not any(other.marked or reports_work_done(other.text, rules.verbs) for other in rest)
+        ):
+            break  # "Cheers," over a name, a title and a phone number: a signature, no work
         if _form_question(line, rules):
             planning = any(_has_phrase(line.text.lower(), cue) for cue in rules.future_questions)
             verb = kind = None
@@ -949,10 +980,39 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
         text = "; ".join([line.text.rstrip(" ;"), *(line.children or [])])
         if planning and not reports_work_done(text, rules.verbs):
             continue
-        found += [Pasted(piece, verb, kind) for piece in _achievements(text, rules)]
+        pieces = [text] if line.whole else _achievements(text, rules)
+        found += [Pasted(piece, verb, kind, line.ordered) for piece in pieces]
     if not found:  # nothing reads as an accomplishment: every line is one, as pasted
         found = [Pasted(line.text) for line in lines if re.search(r"\w", line.text)]
     return found
+
+
+CONVENTIONAL_COMMIT = re.compile(
+    r"^\s*(?:[-*]\s+)?(?:feat|fix|chore|docs|refactor|perf|test|tests|build|ci|style|revert)(?:\([^)]*\))?!?:\s+(?=\S)"
+)
+ORDER_LABEL = re.compile(r"^[A-Z][\w-]{1,15}:\s+(?=[a-z])")  # "Docs: add an architecture overview"
+NEW_VERB = re.compile(
+    r"[a-z]+(?:ize|ise|ify|ate)|(?:back|re|up|de|un|pre|auto|right|over|under|out)(?P<verb>[a-z]{3,})"
+)
+
+
+def _as_done(text: str) -> str:
+    """An order as its work done: "Virtualize the transactions table" -> "Virtualized the transactions table". The
+    verb is a base form of one lemminflect knows, or a new one made like one ("backfill", "rightsize")."""
+    label = ORDER_LABEL.match(text)
+    body = text[label.end() :] if label else text
+    first = FIRST_WORD.match(body)
+    if first is None:
+        return text
+    word = first.group(0).lower()
+    lemmas = verb_lemmas(word)
+    made = NEW_VERB.fullmatch(word)
+    new = not lemmas and not is_known_word(word) and made is not None and (
+        made.group("verb") is None or made.group("verb") in verb_lemmas(made.group("verb")))  # fmt: skip
+    done = past_tense(word) if word in lemmas or new else None
+    if done is None:
+        return text
+    return f"{_capitalize(done)}{body[first.end() :]}"
 
 
 def split_entries(paste: str, rules: BragRules | None = None) -> list[str]:
@@ -1355,7 +1415,9 @@ def _lead_with_verb(text: str, rules: BragRules, context_verb: str | None, subje
             next_word = following.group(0) if following else ""
             if weak == "was" and (verb_lemmas(next_word) or next_word.lower() in ("on", "in", "at", "not", "so")):
                 break
-            if not replacement or (is_gerund(next_word) and is_work_verb(next_word, rules.verbs)):
+            # "worked on fixing X" is the fixing; "was on the hiring panel" is a noun phrase after its article
+            noun_phrase = re.search(r"\b(?:the|a|an)$", weak) is not None
+            if not replacement or (not noun_phrase and is_gerund(next_word) and is_work_verb(next_word, rules.verbs)):
                 return _lead_with_verb(after, rules, context_verb, subject=True)
             return f"{replacement} {after}".strip()
 
@@ -1730,7 +1792,9 @@ def _now_result(text: str, rules: BragRules) -> str | None:
         return f"{rules.now_result_verbs['duration']} {what} to {rest.strip()}"
     verb = match.group("v")
     lemma = next(iter(verb_lemmas(verb)), None)
-    if lemma is None or verb.lower() not in verb_forms(lemma, "VBZ"):
+    # "the export now handles", and "all forms now pass" after a plural
+    plural = verb.lower() == lemma and re.search(r"[a-z]s$", match.group("what"), re.IGNORECASE) is not None
+    if lemma is None or (verb.lower() not in verb_forms(lemma, "VBZ") and not plural):
         return None
     # "our scanning now blocks merges on critical CVEs": a state of a thing of theirs, brought about, with what it acts
     # on; "she now leads the guild" is a person's, and "X → she now leads" is no one thing
@@ -2319,7 +2383,7 @@ def draft_entries(paste: str, ladder: Ladder, rules: BragRules | None = None) ->
                 f"One entry is {len(original)} characters long; keep each accomplishment under {MAX_ENTRY_CHARS} "
                 "characters, one per line or list item."
             )
-        bullet = rewrite(original, rules, entry.verb)
+        bullet = rewrite(_as_done(original) if entry.ordered else original, rules, entry.verb)
         question = question_for(original, rules, entry.kind, bullet)
         scope, level = scope_for(original, rules)
         drafted.append(

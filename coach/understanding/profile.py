@@ -34,14 +34,16 @@ WORD_NUMBERS = {
 NO_CODING = re.compile(
     r"\b(?:no more|don'?t|do not|doesn'?t|haven'?t|barely|never|zero|rarely|hardly|no longer|not|very little|"
     r"almost no|no real|no|(?<!a )little|not much)\s+(?:[\w-]+\s+){0,2}?"
-    r"(?:cod(?:e|ed|ing)|programming|hands[- ]on|ic work|feature work|ide)\b|"
+    r"(?:cod(?:e|ed|ing)(?![\s-]+reviews?)|programming|hands[- ]on|ic work|feature work|ide)\b|"
     r"\bhaven'?t (?:written|shipped|touched) (?:a (?:single )?line of|any) code\b|"
     r"\bcan'?t remember (?:when|the last time) i (?:last )?(?:committed|wrote|shipped|pushed)\b|"
     r"\b(?:code|coding)\s+(?:maybe\s+|only\s+|just\s+)?(?:an?|one|two|a couple of|\d)\s+hours?\s+(?:a|per)\s+week\b|"
     r"\b(?:maybe\s+|only\s+|just\s+)?(?:an?|one) hours? of (?:coding|code)\b"
 )
 # Leading that is denied: "I'm a tech lead but I'm barely leading".
-NO_LEADING = re.compile(r"\b(?:barely|hardly|rarely|not really|never|not)\s+(?:leading|managing|lead|manage)\b")
+NO_LEADING = re.compile(
+    r"\b(?:barely|hardly|rarely|not really|never|not)\s+(?:leading|managing|lead|manage)\b|\b(?:0|zero|no)\s+meetings\b"
+)
 # Managing people or managers, told without a title: "i manage a team of 7", "managing 5 devs", "perf reviews for
 # 9 people"; "i have 4 managers reporting to me", "my direct reports are all engineering managers".
 COUNT = r"(?:\d+|[a-z]+(?: [a-z]+)?)"
@@ -88,7 +90,7 @@ TO_COME = re.compile(r"\b(?:in|within|next|by|than|of|under)\s+(?:the\s+)?(?:nex
 # team", "since 3 years in my current company"), unless that place is the whole career; a named company's are read
 # with the ladder's company maps (`ProfileReader._at_one_company`).
 AFTER_ONE_PLACE = re.compile(
-    r"^\s*(?:there|here)\b|"
+    r"^\s*(?:there|here)\b|^\s*(?:into|of)\s+(?:managing|management|leading|being)\b|"
     r"^\s*(?:(?:now|already|so far)\s+)?(?:at|on|in|with|into)\s+(?:(?:the|that|this|my|our|a|one|same)\s+)?"
     r"(?:current\s+|present\s+)?(?:level|company|team|job|role|position|org|employer|place|firm|title|band|grade|"
     r"[a-z]\d{1,2}|ict\d)\b"
@@ -139,7 +141,7 @@ YEARS = re.compile(
     r"|\b(?:years|yoe|yrs)\s*(?:of experience)?\s*[:=]\s*(?P<after>\d{1,2})\b|\byoe\s+(?P<bare>\d{1,2})\b"
 )
 BOTH = re.compile(
-    r"\bhalf\b.{1,60}\bhalf\b|\b(?:(?<!of )both(?!\s+(?:of|teams|sides|managers|my|our|the|them|are|were|have|keep|say|said))|"
+    r"\bhalf\b.{1,60}\bhalf\b|\b(?:(?<!of )both(?!\s+(?:of|teams|sides|managers|my|our|the|them|are|were|have|keep|say|said|super|really|very|nice|great|good|people|awesome))|"
     r"a bit of everything|splits? (?:my time |the time )?between|split (?:roughly |about |pretty )?evenly|"
     r"half (?:of )?(?:my|the) (?:time|week|day)|half[- ]and[- ]half|50 ?/ ?50|50-50|fifty[- ]fifty|split(?:ting)? "
     r"(?:my )?(?:(?:time|day|week) )?(?:between|evenly)|split my (?:time|day|week)|a mix|mix of|mixed|equal(?:ly)?|some coding and some|a bit of both|hybrid role|balance of|"
@@ -185,7 +187,7 @@ MORE_TIME = re.compile(r"\bmore (?:time|hours) (?:in|on|doing)\s+(?P<more>[\w: -
 NOT_NOW = re.compile(
     r"\b(?:want|wants|wanted|wanna|would|could|should|if|hoping|hope|itching|aspir\w*|someday|eventually|thinking|"
     r"considering|not sure|planning to|trying to|looking to|interested|interest|dream\w*|love|loves|hate|hates|"
-    r"enjoy|enjoys|likes|i (?:really )?like|i'?d like|prefer|prefers|rather|without|please|kindly|suggest|looking for|advice on|tips on|someone|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
+    r"enjoy|enjoys|likes|miss|missing|i (?:really )?like|i'?d like|prefer|prefers|rather|without|please|kindly|suggest|looking for|advice on|tips on|someone|not for me|used to|former|formerly|was|were|before|previously|no longer|last job|"
     r"(?:my|our|the|his|her) (?:mentor|manager|skip|wife|husband|friend|brother|sister|boss|director|principal|lead|"
     r"em|cto|vp|tl|tech lead)|he|she|he's|she's|don'?t manage|don'?t do|do not do|not a (?:manager|lead|people manager)|never been)\b"
 )
@@ -194,8 +196,9 @@ CLAUSE = re.compile(r",|;|:\s|\s[-–—]+\s|\sbut\s|\sand\s")
 MOSTLY = r"(?:mostly|mainly|primarily|largely|all|only|purely|pure|full[- ]time|most of (?:my|the) (?:time|day|week))"
 PERCENT = re.compile(
     r"(\d{1,3})\s*%\s*(?:of (?:my|the) (?:time|week|day)\s+)?(?:is\s+|on\s+|in (?:the |my )?)?(?:[\w-]+\s+)?"
-    r"(coding|code|leading|leadership|managing|people|meetings|editor|ide)|"
-    r"\b(coding|codes?|leading|leadership|managing)[\s,.(]+(?:[\w-]+\s+){0,2}?(\d{1,3})(?:\s*-\s*(\d{1,3}))?\s*%"
+    r"(coding|code|programming|leading|leadership|managing|management|people|meetings|strategy|planning|mentoring|"
+    r"reviews?|editor|ide)|"
+    r"\b(coding|codes?|leading|leadership|managing)[\s,.(~≈]+(?:[\w-]+\s+){0,2}?(\d{1,3})(?:\s*-\s*(\d{1,3}))?\s*%"
 )
 # "70/30 coding vs meetings", "80/20": the first share is the first kind of work named after it, or, when none
 # is named after it, the one named before ("I write code most of the day ... maybe 70/30").
@@ -272,7 +275,7 @@ def read_focus(text: str) -> Focus | None:
         low = int(percent.group(1) or percent.group(4))
         share = (low + int(percent.group(5))) // 2 if percent.group(5) else low  # "30-40%" is about 35
         said = percent.group(2) or percent.group(3)
-        kind: Focus = "coding" if said in ("coding", "code", "codes", "editor", "ide") else "leading"
+        kind: Focus = "coding" if said in ("coding", "code", "codes", "programming", "editor", "ide") else "leading"
         return _share_focus(share, kind)
     ratio = RATIO.search(text)
     if ratio and max(int(ratio.group(1)), int(ratio.group(2))) >= 70:
@@ -456,8 +459,16 @@ def _statements(text: str) -> str:
     return ". ".join(clause.strip() for clause in kept)
 
 
+# "switched to dev 2 years ago": the years since a career began are the career.
+SWITCHED_INTO = re.compile(
+    r"\b(?:switched|moved|transitioned|pivoted|changed careers?|got|broke)\s+(?:in)?to\s+(?:dev|development|software|"
+    r"engineering|tech|programming|coding)\b(?:\s+[\w-]+){0,5}?\s+(?P<years>\S+\s+(?:years?|yrs?))\s+ago\b"
+)
+
+
 def spelled_years(text: str) -> str:
     """A lower-case text with years said in parts written as one number, so that each is one mention."""
+    text = SWITCHED_INTO.sub(lambda m: f"{m.group(0)[: m.start('years') - m.start(0)]}{m.group('years')} in", text)
     text = COMPOUND.sub(lambda m: str(TENS[m.group(1)] + WORD_NUMBERS[m.group(2)]), text)
     text = AND_A_HALF.sub(lambda m: f"{_number(m.group(1)) + 0.5:g} years", text)
     text = YEARS_AND_MONTHS.sub(lambda m: f"{int(m.group(1)) + int(m.group(2)) / 12:.1f} years", text)
@@ -574,6 +585,13 @@ class ProfileReader:
                            text[max(0, mention.start - 50) : mention.start])  # fmt: skip
         return any(found is not None and self.ladder.company_named(found.group(1)) for found in (after, before))
 
+    def _at_one_level(self, text: str, mention: Mention) -> bool:
+        """ "I've been a senior for 4 years": years at a level the ladder names, no career ("3 years as a mid-level
+        dev" may be the whole of one, and is read by the learned model)."""
+        before = re.search(r"\bbeen\s+(?:an?\s+)?(?P<level>(?:\S+\s+){0,2}?\S+)\s+for\s+(?:about\s+|almost\s+|over\s+|~)?$",
+                           text[max(0, mention.start - 40) : mention.start])  # fmt: skip
+        return before is not None and bool(self.ladder.mentions(before.group("level")))
+
     def _above(self, target: str, level: str | None) -> bool:
         """Whether a level can be a goal from the speaker's: one up their track, or on the other track (nobody in
         the labelled data aims at their own level or below: "senior at a startup, at google i'd be an L4")."""
@@ -596,7 +614,7 @@ class ProfileReader:
         if not WHOLE_CAREER.search(text):
             mentions = [m for m in mentions if not AFTER_ONE_PLACE.search(text[m.end : m.end + 60])
                         and not BEFORE_ONE_PLACE.search(text[max(0, m.start - 50) : m.start])
-                        and not self._at_one_company(text, m)]  # fmt: skip
+                        and not self._at_one_company(text, m) and not self._at_one_level(text, m)]  # fmt: skip
         scored = [
             self.years.probabilities(mention_features(text, mentions, n))["experience"] for n in range(len(mentions))
         ]

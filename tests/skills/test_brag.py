@@ -834,3 +834,100 @@ def test_a_preposition_is_never_read_as_a_verb():
     from coach.text_verbs import is_work_verb, past_tense
 
     assert not is_work_verb("During") and past_tense("during") is None
+
+
+# -- pastes laid out by a tool: tracker exports, tables, forms, commit logs, chat clients -----------------------------
+
+
+@pytest.mark.parametrize(
+    "paste, bullets",
+    [
+        ("ID,Title,State,Labels,Assignee\n"
+         'ENG-4410,"Virtualize the transactions table (render 10k rows, was choking at 1k)",Done,frontend,kwame.asante\n'
+         'ENG-4475,"Fix date picker timezone bug for APAC users",Done,bug,kwame.asante\n'
+         'ENG-4480,"Add CSV import",In Progress,feature,kwame.asante',
+         ["Virtualized the transactions table (render 10k rows, was choking at 1k) (ENG-4410)",
+          "Fixed date picker timezone bug for APAC users (ENG-4475)"]),
+        ("Issue key\tIssue Type\tSummary\tStatus\tAssignee\n"
+         "SRE-1190\tTask\tAdd PagerDuty escalation policy for payments-api\tDone\tHamid Rahimi\n"
+         "SRE-1207\tTask\tBackfill 3 years of alert history\tDone\tHamid Rahimi",
+         ["Added PagerDuty escalation policy for payments-api (SRE-1190)",
+          "Backfilled 3 years of alert history (SRE-1207)"]),
+        ("Issue key,Summary,Status,Fix Version\nOPS-121,Document disaster recovery steps for Postgres,Done,2.3",
+         ["Documented disaster recovery steps for Postgres (OPS-121, Fix Version 2.3)"]),
+        ("| Project | What I did | Result |\n|---|---|---|\n"
+         "| Feature flags | Rolled out LaunchDarkly to the mobile team | |\n"
+         "| CI | Parallelized the Jest suite across 8 runners | CI time 22 min → 7 min |",
+         ["Rolled out LaunchDarkly to the mobile team",
+          "Parallelized the Jest suite across 8 runners: CI time 22 min → 7 min"]),
+        ("here's my git log from the sprint, can you turn it into bullets?\n\n"
+         "feat(auth): add passkey (WebAuthn) login\nchore(mobile): bump react-native 0.72 -> 0.74",
+         ["Added passkey (WebAuthn) login", "Bumped react-native 0.72 -> 0.74"]),
+    ],
+)  # fmt: skip
+def test_a_table_or_a_log_is_one_entry_per_row_in_the_past_tense(paste, bullets, ladder):
+    """A tracker's rows are entries in their title's words with the ticket id, not one line of every column; a row
+    still in progress is no entry, and a number in a column we do not know is kept with its column's name."""
+    assert [entry.bullet for entry in draft_entries(paste, ladder)] == bullets
+
+
+def test_lines_with_commas_are_no_table():
+    paste = "Owned billing, payouts, refunds\nFixed the export, the import, the sync"
+    assert split_entries(paste) == ["Owned billing, payouts, refunds", "Fixed the export, the import, the sync"]
+
+
+@pytest.mark.parametrize(
+    "paste, bullets",
+    [
+        ("Situation: Our Stripe webhook handler was silently dropping events when the DB was slow.\n"
+         "Task: Make webhook processing reliable.\n"
+         "Action: I put an SQS queue in front of the handler and added a dead-letter queue with alerting.\n"
+         "Result: Missing invoices went from ~30/month to 0 over the last 2 months.",
+         ["Cut missing invoices from ~30/month to 0 over the last 2 months by putting an SQS queue in front of the "
+          "handler and adding a dead-letter queue with alerting"]),
+        ("Self-assessment — Competency: Collaboration\nRating (self): 3/5\n"
+         "Evidence: Paired weekly with the two new frontend hires on the billing team.",
+         ["Paired weekly with the two new frontend hires on the billing team"]),
+        ("Project: Move analytics events to a schema registry\nRole: Tech lead\n"
+         "What I did: Defined Avro schemas and set up the Confluent Schema Registry.\n"
+         "Impact: TBD — still waiting on the data team's numbers",
+         ["Defined Avro schemas and set up the Confluent Schema Registry"]),
+    ],
+)  # fmt: skip
+def test_a_filled_in_form_is_one_entry_of_its_work_and_result(paste, bullets, ladder):
+    """STAR and self-assessment fields are one accomplishment: the situation, the task and the self-rating are
+    scene, an impact still to come is none (so the metric question is asked)."""
+    entries = draft_entries(paste, ladder)
+    assert [entry.bullet for entry in entries] == bullets
+    assert not numbers(" ".join(entry.bullet for entry in entries)) - numbers(paste)
+
+
+@pytest.mark.parametrize(
+    "paste, entries",
+    [
+        ("[14:02] <jkim> built the internal CLI `devbox`\n[14:03] <jkim> 30 engineers use it daily now",
+         ["built the internal CLI `devbox`. 30 engineers use it daily now"]),
+        ("Femi Adeyemi  4:47 PM\n🎉 Shipped SAML SSO for Enterprise today!\n   👏 12  🚀 5\n   3 replies",
+         ["Shipped SAML SSO for Enterprise today!"]),
+        ("Hey Sam,\n\nI was IC for the Redis failover on Tuesday, we were back in 12 minutes.\n\nCheers,\n"
+         "Beatriz Oliveira\nSenior Software Engineer | Cart & Checkout\n+351 912 345 678",
+         ["I was IC for the Redis failover on Tuesday, we were back in 12 minutes."]),
+        ("[Yesterday 3:04 PM] Marta Kowalski\nfinished the SSO integration with Okta\n"
+         "[Yesterday 3:07 PM] Marta Kowalski\ncan you make these sound more impressive? lol",
+         ["finished the SSO integration with Okta"]),
+    ],
+)  # fmt: skip
+def test_chat_clients_reactions_and_signatures_are_no_entries(paste, entries):
+    assert split_entries(paste) == entries
+
+
+def test_an_irc_log_keeps_no_nick_and_no_chatter(ladder):
+    paste = "[14:02] <jkim> ok brag time\n[14:02] <jkim> built the internal CLI `devbox`, 30 engineers use it daily now"
+    assert [entry.bullet for entry in draft_entries(paste, ladder)] == [
+        "Built the internal CLI `devbox`, 30 engineers use it daily"
+    ]
+
+
+def test_a_seat_on_a_panel_is_served_on_not_a_verb_made_of_its_noun(ladder):
+    (entry,) = draft_entries("also i was on the hiring panel for every ML role.", ladder)
+    assert entry.bullet == "Served on the hiring panel for every ML role"

@@ -225,3 +225,29 @@ def test_what_they_like_doing_is_read_apart_from_their_focus(reader, text, liked
 
     assert read_preference(text) == liked
     assert reader.read(text).focus is None  # a taste, not how their week goes
+
+
+@pytest.mark.parametrize(
+    "text, level, focus, years",
+    [
+        # LatAm titles: "semi senior" is the mid level there, not Senior.
+        ("frontend dev from argentina, semi senior, I code all day", "Mid", "coding", None),
+        # What a person misses or the people they like are no split of their week.
+        ("Former staff engineer, now an engineering manager. Still miss coding tbh.", "Engineering Manager", None,
+         None),
+        ("my manager is M2 and my skip is a D1, both super nice people. I'm E4.", "Mid", None, None),
+        # "code review" is reviewing, and no meetings at all is coding.
+        ("I am senior backend developer, I do mostly programming, little bit of code review.", "Senior", "coding",
+         None),
+        ("im mid level and i have literally 0 meetings, just code", "Mid", "coding", None),
+        ("Principal at Microsoft (level 67). Work is 90% strategy and review.", "Principal", "leading", None),
+        # Years at one level or in one role are no career; the years since a career began are.
+        ("My CTO thinks I should be promoted to lead. I've been a senior for 4 years.", "Senior", None, None),
+        ("Meta M1, 2 years into managing. Want to get to M2.", "Engineering Manager", None, None),
+        ("Spent 6 years in accounting, then switched to dev 4 years ago, and now I'm a mid-level engineer.", "Mid",
+         None, 4.0),
+    ],
+)  # fmt: skip
+def test_titles_tastes_and_years_of_one_stretch_as_people_tell_them(reader, text, level, focus, years):
+    profile = reader.read(text)
+    assert (profile.level, profile.focus, profile.years) == (level, focus, years)
