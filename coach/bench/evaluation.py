@@ -251,7 +251,7 @@ BLIND_BRAG = "brag-blind.yaml"
 # are in its header) and its failures were read afterwards, so each new one is the honest measure until the next.
 UNSEEN_BRAG = {"fresh": FRESH_BRAG, "blind": BLIND_BRAG, "blind2": "brag-blind2.yaml", "blind3": "brag-blind3.yaml",
                "blind4": "brag-blind4.yaml", "blind5": "brag-blind5.yaml", "blind6": "brag-blind6.yaml",
-               "blind7": "brag-blind7.yaml"}  # fmt: skip
+               "blind7": "brag-blind7.yaml", "blind8": "brag-blind8.yaml"}  # fmt: skip
 
 
 def load_brag_pastes(name: str = "brag-pastes.yaml") -> list[dict]:

@@ -67,6 +67,8 @@ QUESTION_LINE = re.compile(
     re.IGNORECASE,
 )
 HEADING = re.compile(r"^\s*#{1,6}\s+")
+# "*What did you do yesterday?*", "**Reliability**": a whole line in emphasis is a heading over what follows.
+EMPHASIS_LINE = re.compile(r"^\s*(\*{1,2}|_{1,2})[^*_]+\1\s*$")
 # "Hi all,", "Hey Sanjay,", "Good morning!": a greeting line opens a message, it reports nothing.
 GREETING_OPENING = re.compile(
     r"^\s*(?:hi|hey|hello|hiya|dear|good (?:morning|afternoon|evening))\b[\w\s'-]{0,25},", re.I
@@ -75,8 +77,8 @@ GREETING = re.compile(
     r"^\s*(?:hi|hey|hello|hiya|dear|good (?:morning|afternoon|evening)|morning|yo)\b[\w\s'-]{0,25}[,!.:]?\s*$",
     re.IGNORECASE,
 )
-# "Subject: Data platform weekly": an e-mail's subject line is a title.
-SUBJECT = re.compile(r"^\s*(?:subject|subj|re|fwd?)\s*:\s*(?=\S)", re.IGNORECASE)
+# "Subject: ...", and "A: ..." under a form's "Q: ...": labels of the line, no part of the work.
+SUBJECT = re.compile(r"^\s*(?:subject|subj|re|fwd?|a|answer)\s*:\s*(?=\S)", re.IGNORECASE)
 # "Thanks,\nMarta", "Cheers, Ola", "— Jürgen": the signature under a message.
 SIGN_OFF = re.compile(r"^\s*(?:[-–—]+\s*)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?\s*$")
 # List markers as people paste them: markdown's, document bullets, dashes, arrows, checkboxes.
@@ -86,8 +88,11 @@ ITEM = re.compile(
 EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f\u200d\u20e3]+")
 SHORTCODE = re.compile(r":[a-z_+-]{2,}:")
 # "is live 🎉 thumbnails generate ...": an emoji between two sentences ends the first.
-# "👏 12  🚀 5", "3 replies": a chat message's reactions and thread count, under it.
-CHAT_TRAILER = re.compile(rf"^\s*(?:(?:(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s*\d+\s*)+|\d+\s+repl(?:y|ies))\s*$")
+# "👏 12  🚀 5", "3 replies": a chat message's reactions and thread count, under it; "#leadership #growth": a post's
+# tags, under it.
+CHAT_TRAILER = re.compile(
+    rf"^\s*(?:(?:(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s*\d+\s*)+|\d+\s+repl(?:y|ies)|(?:#[\w-]+\s*)+)\s*$"
+)
 EMOJI_BETWEEN = re.compile(rf"(?<=[\w)])\s*(?:{EMOJI.pattern}|{SHORTCODE.pattern})\s+(?=[A-Za-z])")
 ARROW = r"(?:->|→|=>|-->)"
 # A line that wrapped goes on after one of these words; a line that ends with one never ends a sentence.
@@ -376,6 +381,21 @@ def result_numbers(text: str) -> list[str]:
             continue
         if re.match(r"\s+(?:up)?votes\b|\s+thumbs\b|\s+\+1s\b", after, re.I):
             continue
+        # The problem, not what the work changed: "was OOMing every ~6h", "silently failing for 2 months",
+        # "customers saw delays for ~2h", a limit ("up to 500 files"), a condition ("queue depth > 10k"), an id
+        # ("number 4812") and the effort spent ("3 weeks of fighting with state locks").
+        changed = re.search(rf"{ARROW}|\bnow\b|\bfrom\b.*\bto\b|\binstead of\b|\b(?:down|up) (?:to|from)\b", text, re.I)
+        problem = (
+            r"(?:\bevery\s*~?|\b(?:failing|broken|down|flaky|dropping|crashing|leaking|ooming|timing out)\b[^.;]{0,20}"
+            r"\bfor\s*~?|\b(?:saw|had|experienced)\s+(?:\w+\s+)?(?:delays?|downtime|errors|an outage|issues)\s+(?:of|for)\s*~?)$"
+        )
+        if (not changed and re.search(problem, before, re.I)) or re.search(
+            r"(?:\bup to|[<>]=?|\b(?:number|no\.|nr\.?|id))\s*~?$", before, re.I
+        ):
+            continue
+        if re.match(r"\s*(?:weeks?|days?|months?|hours?|hrs?)\s+of\s+(?:fighting|work|effort|late nights|debugging|pain)\b",
+                    after, re.I):  # fmt: skip
+            continue
         place = (
             r"\b(?:ch|chapters?|part|phase|step|round|section|tier|level|sprint|week|wk|iteration|milestone)\.?\s*"
             r"(?:\d+\s*[–-]\s*)?$"
@@ -407,7 +427,11 @@ def result_numbers(text: str) -> list[str]:
         )
         partner = re.search(rf"(?:\bto|{ARROW})\s*$", before) and (start - 1) in versions
         # "the React Native upgrade from 0.68 to 0.73": the versions an upgrade went between
-        upgraded = re.search(r"\b(?:upgrade[sd]?|upgrading|bump(?:ed|s)?|bumping)\s+from\s+$", before, re.I)
+        upgraded = re.search(r"\b(?:upgrade[sd]?|upgrading|bump(?:ed|s)?|bumping)\s+from\s+$", before, re.I) or (
+            # "bumped react-native 0.72 -> 0.74", "upgraded node 16 -> 20": a pair of versions after what was upgraded
+            re.search(r"\b(?:upgrade[sd]?|upgrading|bump(?:ed|s)?|bumping)\s+(?:[\w.-]+\s+){1,3}$", before, re.I)
+            and re.match(rf"\s*(?:to|{ARROW})\s*\d", after)
+        )
         if bare and (version_cue or named or partner or upgraded):
             versions.add(end)
             # The other side of "11 to 15" is a version too: remember where it starts.
@@ -693,8 +717,8 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
         posted = SLACK_PREFIX.match(raw) is not None  # a message of its own, never the wrap of the one before
         raw = SUBJECT.sub("", SLACK_PREFIX.sub("", raw))
         if (SLACK_HEADER.match(raw) or HEADING.match(raw) or QUOTED_QUESTION.match(raw) or QUESTION_LINE.match(raw)
-                or GREETING.match(raw)):  # fmt: skip
-            lines.append(_Line(_clean_line(HEADING.sub("", raw)), False, 0, heading=True))
+                or GREETING.match(raw) or EMPHASIS_LINE.match(raw)):  # fmt: skip
+            lines.append(_Line(_clean_line(HEADING.sub("", raw)).strip("*_ "), False, 0, heading=True))
             after_blank = False
             continue
         marker = ITEM.match(raw)
@@ -760,8 +784,9 @@ def _achievements(text: str, rules: BragRules) -> list[str]:
 
 
 FORM_QUESTION = re.compile(
-    r"^(?:what|which|how|where|any|anything|is there|describe|tell us|list)\b.*\b(?:you|your)\b.*\?$", re.IGNORECASE
-)
+    r"^[*_]*(?:what|which|how|where|any|anything|is there|describe|tell us|list)\b.*\b(?:you|your)\b.*\?[*_]*$",
+    re.IGNORECASE,
+)  # "*What did you do yesterday?*": a stand-up bot's question, in its emphasis
 
 
 def _form_question(line: _Line, rules: BragRules) -> bool:
@@ -776,14 +801,20 @@ def _talk(sentence: str, rules: BragRules) -> bool:
     sentence = _strip_chatter(sentence, rules)  # "not sure if this counts but I also did ..."
     if not re.search(r"\w", sentence):
         return True  # "so proud of the team", "btw i'm really nervous about my review lol": a feeling
+    if re.fullmatch(r"\s*(?:nope|none|nothing|no|nah|n/?a|not really|nothing yet|all good)[.!]*\s*", sentence, re.I):
+        return True  # "Anything blocking you?" / "Nope": an answer that reports nothing
     lowered = strip_lead_in(sentence, rules.verbs).replace("\u2019", "'")
     first = FIRST_WORD.match(lowered)
     if first is not None and first.group(0) in rules.plan_labels:
         return not _reports_work(lowered[first.end() :], rules)
+    if not result_numbers(sentence) and any(
+        re.match(rf"{re.escape(opening)}\b", text)
+        for text in (lowered, sentence.lower())
+        for opening in rules.plan_openings
+    ):
+        return True  # "gonna look at the synonym config next", "I'd like to be considered for TL": still to come
     if _reports_work(sentence, rules) or result_numbers(sentence):
         return False
-    if any(re.match(rf"{re.escape(opening)}\b", lowered) for opening in rules.plan_openings):
-        return True  # "gonna look at the synonym config next": still to come
     if re.match(r"how\s+(?:the|my|our|we|everyone)\b", lowered) and not sentence.rstrip().endswith("?"):
         return True  # "Honestly how the team handled the crunch.": what they are proud of, not what they did
     if GREETING_OPENING.match(sentence) and re.search(
@@ -973,7 +1004,11 @@ def paste_entries(paste: str, rules: BragRules | None = None) -> list[Pasted]:
                 and not any(_past_not_noun(word) for word in FIRST_WORD.findall(line.text)))
         )  # fmt: skip
         if introduces:
-            planning = False
+            # "Next quarter I want to:" over a list: what follows is planned (its last sentence says so)
+            lowered = (sentences(line.text) or [line.text])[-1].lower()
+            planning = lowered.split(" ", 1)[0] in rules.plan_labels or any(
+                re.search(rf"\b{re.escape(opening)}\b", lowered) for opening in rules.plan_openings
+            )
             verb, kind = _heading_verb(line.text, rules), kind_for(line.text, rules)
             found += [Pasted(text, verb, kind) for child in line.children or () for text in _achievements(child, rules)]
             continue
@@ -992,7 +1027,7 @@ CONVENTIONAL_COMMIT = re.compile(
 )
 ORDER_LABEL = re.compile(r"^[A-Z][\w-]{1,15}:\s+(?=[a-z])")  # "Docs: add an architecture overview"
 NEW_VERB = re.compile(
-    r"[a-z]+(?:ize|ise|ify|ate)|(?:back|re|up|de|un|pre|auto|right|over|under|out)(?P<verb>[a-z]{3,})"
+    r"^(?:[a-z]+(?:ize|ise|ify|ate)|(?:back|re|up|de|un|pre|auto|right|over|under|out)(?P<verb>[a-z]{3,}))$"
 )
 
 
@@ -1125,7 +1160,8 @@ def _drop_subject(text: str, rules: BragRules) -> tuple[str, bool]:
 
 
 TIME_OPENING = re.compile(
-    r"^(?P<when>(?:(?:in|during|this|last|over|after|since|across|earlier|for)\b[^,;]{0,60}?|(?:on\s+)?"
+    r"^(?P<when>(?:(?:in|during|this|last|over|after|since|across|earlier|for|when|once|while|because)\b[^,;:]{0,60}?"
+    r"|(?:on\s+)?"
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)))[,]?\s+"
     r"(?P<rest>(?:i|we|i've|we've)\s+.+)$",
     re.IGNORECASE,
@@ -1134,8 +1170,9 @@ TIME_OPENING = re.compile(
 
 @_keeping_numbers
 def _time_to_end(text: str, rules: BragRules | None = None) -> str:
-    """'In H1 I led the migration' -> 'I led the migration in H1': when it happened goes after what was done; filler
-    before it goes ('ok so this week I ...')."""
+    """'In H1 I led the migration' -> 'I led the migration in H1', 'When our designer left I picked up X' -> 'I picked
+    up X when our designer left': when it happened goes after what was done; filler before it goes ('ok so this
+    week I ...')."""
     if rules is not None:
         another = re.match(rules.another, text, re.IGNORECASE)
         if another and another.end() and re.match(r"(?:i|we)\s", text[another.end() :], re.IGNORECASE):
@@ -1149,7 +1186,7 @@ def _time_to_end(text: str, rules: BragRules | None = None) -> str:
     if not match:
         return text
     rest, when = match.group("rest"), _lower_first(match.group("when"))
-    clause = re.search(r",\s+(?=which|saving|cutting|reducing|and)|;\s|\.\s", rest)
+    clause = re.search(r",\s+(?=which|saving|cutting|reducing|and)|;\s|:\s|\.\s", rest)
     cut = clause.start() if clause else len(rest.rstrip(" ."))
     return f"{rest[:cut]} {when}{rest[cut:]}"
 
@@ -1164,8 +1201,9 @@ def _label(text: str, rules: BragRules) -> tuple[str, str | None, str | None]:
     if _is_time_label(label, rules) or any(_has_phrase(label.lower(), phrase) for phrase in rules.requests):
         return rest, None, None  # "y'day: ...", "want to make nice bullets from this: ..."
     words = label.split()
-    # "shipped: the importer" is no label; "Cost: I led the effort ..." is one ("cost" is a past tense too)
-    if len(words) > 6 or (is_past_tense(words[0]) and not reports_work_done(rest, rules.verbs)):
+    # "shipped: the importer" and "Cut alert noise: removed 63 alerts" are no labels but work told with its detail;
+    # "Cost: I led the effort ..." is one ("cost" is a past tense too)
+    if len(words) > 6 or (is_past_tense(words[0]) and (len(words) >= 2 or not reports_work_done(rest, rules.verbs))):
         return text, None, None
     done = re.match(r"(?P<s>[a-z]+)\b\s*(?:[.;,!]\s*|$)", rest, re.IGNORECASE)
     if done and done.group("s").lower() in rules.status_words and len(words) <= 6:

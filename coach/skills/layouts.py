@@ -27,7 +27,7 @@ class Laid:
 
 MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)+\|?\s*$")
 TICKET = re.compile(r"^[A-Z][A-Z0-9]*-\d+$")
-HEADER_CELL = re.compile(r"^[A-Za-z][\w ()/#&'-]{0,24}$")
+HEADER_CELL = re.compile(r"^[A-Za-z][A-Za-z_ ()/#&'-]{0,24}$")  # a column's name: short, no digits
 
 
 def _markdown_cells(line: str) -> list[str]:
@@ -54,7 +54,7 @@ def _delimited(lines: Sequence[str], columns: Mapping[str, Sequence[str]]) -> li
             return None
         width = len(rows[0])
         if (width >= 2 + (delimiter == ",") and all(len(row) == width for row in rows)
-                and all(HEADER_CELL.match(cell) and not re.search(r"\d", cell) for cell in rows[0])
+                and all(HEADER_CELL.match(cell) for cell in rows[0])
                 and any(_column_kind(cell, columns) for cell in rows[0])):  # fmt: skip
             return rows
     return None
@@ -80,6 +80,8 @@ def _row_item(header: Sequence[str], row: Sequence[str], columns: Mapping[str, S
     if any(kind == "status" and cell.lower() in open_statuses for kind, cell in cells):
         return None
     work = [cell for kind, cell in cells if kind == "work" and cell]
+    # "| Billing v2 | Led backend for usage-based billing |": the project the work was on names it, in brackets
+    context = [cell for kind, cell in cells if kind == "context" and cell] if work else []
     if not work:  # no column says where the work is: the cell with the most words (the summary, whatever its name)
         unnamed = [cell for kind, cell in cells if kind is None and cell and not TICKET.match(cell)]
         work = [max(unnamed, key=lambda cell: len(cell.split()))] if unnamed else []
@@ -96,7 +98,7 @@ def _row_item(header: Sequence[str], row: Sequence[str], columns: Mapping[str, S
     text = ". ".join(
         part for part in ("; ".join(c.rstrip(" .") for c in work), "; ".join(c.rstrip(" .") for c in result)) if part
     )
-    noted = ", ".join([*([ticket] if ticket else []), *extra])
+    noted = ", ".join([*context, *([ticket] if ticket else []), *extra])
     return f"{text} ({noted})" if noted else text
 
 
@@ -116,11 +118,13 @@ def _field(line: str, fields: Mapping[str, Sequence[str]]) -> tuple[str, str] | 
 
 def _filled_form(fields_found: Sequence[tuple[str, str]]) -> str | None:
     """A form's fields as one piece of work: what was done, then what came of it; the situation, the task and any
-    self-rating are the scene, not the work; an impact still to come ("TBD") is none."""
+    self-rating are the scene, not the work, unless they hold a number; an impact still to come ("TBD") is none."""
     done = [value.rstrip(" .") for kind, value in fields_found if kind == "work" and value]
     came = [FIELD_DONE.sub("", value).rstrip(" .") for kind, value in fields_found if kind == "result" and value]
     came = [value for value in came if value and (re.search(r"\d", value) or not PENDING.search(value))]
-    return ". ".join([*done, *came]) or None
+    # a scene with a number in it is the "before" of the result ("hitting 90% CPU every Monday"): it stays, last
+    before = [value.rstrip(" .") for kind, value in fields_found if kind == "scene" and re.search(r"\d", value)]
+    return ". ".join([*done, *came, *before]) or None
 
 
 def _forms(lines: Sequence[Laid], fields: Mapping[str, Sequence[str]]) -> list[Laid]:

@@ -858,8 +858,11 @@ def test_a_preposition_is_never_read_as_a_verb():
         ("| Project | What I did | Result |\n|---|---|---|\n"
          "| Feature flags | Rolled out LaunchDarkly to the mobile team | |\n"
          "| CI | Parallelized the Jest suite across 8 runners | CI time 22 min → 7 min |",
-         ["Rolled out LaunchDarkly to the mobile team",
-          "Parallelized the Jest suite across 8 runners: CI time 22 min → 7 min"]),
+         ["Rolled out LaunchDarkly to the mobile team (Feature flags)",
+          "Parallelized the Jest suite across 8 runners: CI time 22 min → 7 min (CI)"]),
+        ("| Project | What I did | Outcome |\n|---|---|---|\n"
+         "| Billing v2 | Led backend for usage-based billing | Launched to 40 enterprise customers |",
+         ["Led backend for usage-based billing. Launched to 40 enterprise customers (Billing v2)"]),
         ("here's my git log from the sprint, can you turn it into bullets?\n\n"
          "feat(auth): add passkey (WebAuthn) login\nchore(mobile): bump react-native 0.72 -> 0.74",
          ["Added passkey (WebAuthn) login", "Bumped react-native 0.72 -> 0.74"]),
@@ -931,3 +934,74 @@ def test_an_irc_log_keeps_no_nick_and_no_chatter(ladder):
 def test_a_seat_on_a_panel_is_served_on_not_a_verb_made_of_its_noun(ladder):
     (entry,) = draft_entries("also i was on the hiring panel for every ML role.", ladder)
     assert entry.bullet == "Served on the hiring panel for every ML role"
+
+
+@pytest.mark.parametrize(
+    "original, bullet",
+    [
+        ("Ended up being the person who organized the frontend guild, 20 people from 5 teams come",
+         "Organized the frontend guild, 20 people from 5 teams come"),
+        ("was the mentor for two working students", "Mentored two working students"),
+        ("Put in place the monitoring of the batch jobs with Prometheus",
+         "Set up the monitoring of the batch jobs with Prometheus"),
+        ("When our designer left mid-project I picked up the design system work",
+         "Picked up the design system work when the designer left mid-project"),
+    ],
+)  # fmt: skip
+def test_weak_openings_and_a_when_clause_first(original, bullet):
+    assert rewrite(original, RULES) == bullet
+
+
+@pytest.mark.parametrize(
+    "paste, entries",
+    [
+        ("went well:\n- migrated the last 3 cron jobs to GitHub Actions\ncould be better:\n- estimates, as usual",
+         ["migrated the last 3 cron jobs to GitHub Actions"]),
+        ("- Grew the mobile guild from 3 to 11 engineers\n#leadership", ["Grew the mobile guild from 3 to 11 engineers"]),
+        ("Q: Describe a time you went beyond your role.\nA: I rebuilt the design system in React.\n\n"
+         "Q: Anything else you want your manager to know?\nA: I'd like to be considered for the tech lead role.",
+         ["I rebuilt the design system in React."]),
+        ("- automated the monthly reconciliation report\n- kindly do the needful and make it impressive",
+         ["automated the monthly reconciliation report"]),
+    ],
+)  # fmt: skip
+def test_retro_sections_hashtags_answers_and_requests(paste, entries):
+    assert split_entries(paste) == entries
+
+
+def test_versions_after_what_was_upgraded_are_no_result(ladder):
+    """ "bumped react-native 0.72 -> 0.74" names two versions, not a result: the migration question is asked; "upgraded
+    all 40 services" is a count."""
+    (entry,) = draft_entries("Upgraded node 16 -> 20 on the api gateway", ladder)
+    assert entry.questions == (RULES.ask("migration"),)
+    assert result_numbers("bumped react-native 0.72 -> 0.74") == []
+    assert result_numbers("upgraded all 40 services to Java 21") == ["40"]
+
+
+def test_a_form_keeps_every_number_of_its_scene(ladder):
+    """The situation's "90% CPU" is the result's before: the fields drop the scene's words, never its numbers."""
+    paste = ("S: Our Postgres primary was hitting 90% CPU every Monday.\nT: Fix it without a bigger instance.\n"
+             "A: I added three covering indexes and moved the reports to a read replica.\n"
+             "R: Peak CPU on the primary is now around 45%.")  # fmt: skip
+    (entry,) = draft_entries(paste, ladder)
+    assert numbers(entry.bullet) == numbers(paste)
+    assert entry.bullet.startswith("Added three covering indexes")
+
+
+@pytest.mark.parametrize(
+    "text, measured",
+    [
+        ("Fixed the memory leak in the image resizer worker (was OOMing every ~6h)", []),
+        ("Fixed the nightly backup job that had been silently failing for 2 months", []),
+        ("Led the response for the consumer lag incident, customers saw delays for ~2h", []),
+        ("Added batch upload endpoint (up to 500 files per request)", []),
+        ("Added an alert on queue depth > 10k", []),
+        ("Merged the terraform for staging. 3 weeks of fighting with state locks.", []),
+        ("Cut paging from every 2h to every 2 days", ["2", "2"]),
+        ("Reduced Oban backlog alerts (was paging ~10x/week, now ~1x)", ["10", "1"]),
+    ],
+)  # fmt: skip
+def test_numbers_of_the_problem_the_limit_or_the_effort_are_no_result(text, measured):
+    """A number that tells the problem before the work, a limit, a condition or the effort spent measures nothing the
+    work changed, so the metric question is still asked; a change told with them is a result."""
+    assert result_numbers(text) == measured

@@ -251,3 +251,31 @@ def test_what_they_like_doing_is_read_apart_from_their_focus(reader, text, liked
 def test_titles_tastes_and_years_of_one_stretch_as_people_tell_them(reader, text, level, focus, years):
     profile = reader.read(text)
     assert (profile.level, profile.focus, profile.years) == (level, focus, years)
+
+
+@pytest.mark.parametrize(
+    "text, focus",
+    [
+        ("I work 4 days a week coding and 1 day doing interviews and mentoring. Senior dev.", "coding"),
+        ("Lead dev at an agency since 2019. Spend 3 days a week on client calls and 2 writing code.", "both"),
+        ("senior fe dev w 6 yrs. my 8h day looks like 2h of standups/meetings, rest is coding", "coding"),
+        ("Mid level frontend dev. Every week: Mon-Thu coding, Fri is all meetings and planning.", "coding"),
+        ("ex-founder, I write code maybe 4 hours a week, the rest is hiring and planning.", "leading"),
+        ("Senior. Daily I am doing coding only, very less meetings.", "coding"),
+        ("I spend maybe 20% of time coding, the rest is clients and managing the juniors.", "leading"),
+        ("My coworker got promoted to staff and I didn't. We're both seniors with 7 years of experience.", None),
+    ],
+)  # fmt: skip
+def test_a_week_told_in_days_or_hours_is_a_split(reader, text, focus):
+    """A share of days or hours is a share of the week: 70% or more on one kind is that focus (the convention of the
+    labelled data); "the rest" is the week or the day less the other share."""
+    assert reader.read(text).focus == focus
+
+
+def test_a_search_adds_the_guides_word_for_an_informal_phrase_of_two_words(ladder):
+    """"what should i hand off first?" is searched with "delegate" too, the word the guides use; words of the query
+    are kept."""
+    from coach.understanding.profile import expand_query
+
+    assert expand_query("what should i hand off first?", ladder) == "what should i hand off first? (delegate)"
+    assert "delegate" not in expand_query("hand me the off-site notes", ladder)
