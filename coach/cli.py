@@ -345,7 +345,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "training": evaluation.profile_accuracy(engine.read_profile, read_data("profiles.yaml")["profiles"]),
         "heldout": evaluation.profile_accuracy(engine.read_profile, evaluation.load_labelled("profiles-heldout.yaml")),
         **{f"heldout{n}": evaluation.profile_accuracy(
-            engine.read_profile, evaluation.load_labelled(f"profiles-heldout-{n}.yaml")) for n in (7, 8)},
+            engine.read_profile, evaluation.load_labelled(f"profiles-heldout-{n}.yaml")) for n in (7, 8, 9)},
     }  # fmt: skip
     checks = evaluation.conversation_checks(engine, evaluation.load_labelled("conversations.yaml"))
     failed = [check for check in checks if not check.passed]
@@ -362,6 +362,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "profile_fields_heldout7": round(profiles["heldout7"][1], 4),
         "profile_whole_heldout8": round(profiles["heldout8"][0], 4),
         "profile_fields_heldout8": round(profiles["heldout8"][1], 4),
+        "profile_whole_heldout9": round(profiles["heldout9"][0], 4),
+        "profile_fields_heldout9": round(profiles["heldout9"][1], 4),
         "conversation_checks": len(checks),
         "conversation_pass_rate": round(1 - len(failed) / max(len(checks), 1), 4),
     }
@@ -378,7 +380,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             f"profiles, whole: training set {profiles['training'][0]:.3f}, held-out {profiles['heldout'][0]:.3f} "
             f"(fields {profiles['heldout'][1]:.3f}), seventh held-out set {profiles['heldout7'][0]:.3f} "
             f"(fields {profiles['heldout7'][1]:.3f}), eighth {profiles['heldout8'][0]:.3f} "
-            f"(fields {profiles['heldout8'][1]:.3f})\n"
+            f"(fields {profiles['heldout8'][1]:.3f}), ninth {profiles['heldout9'][0]:.3f} "
+            f"(fields {profiles['heldout9'][1]:.3f}); each was read after its first blind score (in its header)\n"
             f"conversations: {len(checks) - len(failed)} of {len(checks)} checks passed "
             f"({understanding['conversation_pass_rate']:.3f})"
         )

@@ -43,6 +43,7 @@ from coach.understanding.followups import (
     with_topic,
 )
 from coach.understanding.intents import (
+    BULLETS_WANTED,
     IntentClassifier,
     Label,
     asks,
@@ -50,6 +51,7 @@ from coach.understanding.intents import (
     requests_advice,
     strip_instruction,
     struggles,
+    wants_bullets_of_nothing,
 )
 from coach.understanding.profile import (
     QUESTION_WORD,
@@ -240,6 +242,10 @@ class Coach:
         text = clean_message(message)
         state = context if isinstance(context, Conversation) else Conversation(profile=context)
         label = self.understand(text, state)
+        if label not in ("compare", "plan", "profile") and wants_bullets_of_nothing(text):
+            # "ok here's my jira export, can you turn it into bullets" with no export in it yet: ask for it
+            return ReplyStream.of(Reply(answer=PASTE_OFFER, intent="brag", profile=state.profile,
+                                        state=state.model_copy(update={"last": "brag"})))  # fmt: skip
         if label == "brag":
             return ReplyStream.of(self._brag_reply(strip_instruction(text), state))
         if label == "other":
@@ -294,7 +300,9 @@ class Coach:
         """What a message is, given the conversation so far (a follow-up needs something to follow); without one,
         by the message alone."""
         label = self.classifier.classify(text, context_weights(state) if state is not None else None)
-        if label == "brag" and not is_pasted_list(text) and QUESTION_WORD.match(sentences(text)[-1].lower()):
+        # "can you turn this into bullets: shipped the importer ...": the request's words are no question about it
+        pasted = strip_instruction(text) if BULLETS_WANTED.search(text.partition(":")[0]) else text
+        if label == "brag" and not is_pasted_list(text) and QUESTION_WORD.match(sentences(pasted)[-1].lower()):
             return "question"  # work described, then a question about it ("... how should I quantify that?")
         if label == "brag" and requests_advice(text):
             return "question"  # "give me some better verbs than 'worked on'": advice asked for, nothing pasted

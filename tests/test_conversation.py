@@ -225,3 +225,33 @@ def test_years_are_scored_whole_as_a_profile_keeps_them():
     item = [{"text": "2.5 yoe", "level": None, "focus": None, "target": None, "years": 2.5}]
     assert profile_accuracy(reads(3.0), item)[0] == 1.0
     assert profile_accuracy(reads(2.0), item)[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ok here's my jira export for the half, can you turn it into bullets", "can u make these into brag bullets pls"],
+)
+def test_bullets_asked_for_with_nothing_pasted_ask_for_the_paste(engine, text):
+    """A request for bullets that holds no work is neither declined nor answered with a guide: the coach asks for the
+    paste, and the paste that follows becomes bullets, one per row done."""
+    from coach.engine import PASTE_OFFER
+
+    offer, state = turn(engine, Conversation(), text)
+    assert (offer.intent, offer.answer, tuple(offer.entries)) == ("brag", PASTE_OFFER, ())
+    export = (
+        "Issue key\tSummary\tStatus\nPAY-12\tMigrate refund worker to Temporal\tDone\nPAY-22\tAdd retries\tIn Progress"
+    )
+    drafted, _ = turn(engine, state, export)
+    assert [entry.bullet for entry in drafted.entries] == ["Migrated refund worker to Temporal (PAY-12)"]
+
+
+def test_a_request_with_the_work_after_its_colon_is_a_paste_and_a_how_question_is_answered(engine):
+    drafted, _ = turn(
+        engine, Conversation(), "can you turn this into bullets: shipped the importer and cut p95 from 900ms to 200ms"
+    )
+    assert drafted.intent == "brag" and [e.bullet for e in drafted.entries] == [
+        "Shipped the importer",
+        "Cut p95 from 900ms to 200ms",
+    ]
+    advice, _ = turn(engine, Conversation(), "how do i make my brag doc bullets stronger?")
+    assert advice.intent == "question" and advice.sources

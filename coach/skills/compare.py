@@ -44,7 +44,10 @@ def compare_roles(ladder: Ladder, retriever: HybridRetriever, role_a: str, role_
     # any section of a document written about both (a "Lead vs Staff" guide).
     exact = [item for item in retrieved if {first.name, second.name} <= set(item.chunk.section_levels)]
     focused = [item for item in retrieved if _about_both(item, first.name, second.name)]
-    used = relevant(exact or focused or retrieved, limit=3)
+    # Else sections about one of the two and no third role: "Senior vs Staff" says nothing of a Senior EM vs Staff.
+    either = [item for item in retrieved if set(item.chunk.section_levels) & {first.name, second.name}
+              and not set(item.chunk.section_levels) - {first.name, second.name}]  # fmt: skip
+    used = relevant(exact or focused or either, limit=3)
     query_terms = terms(query) | {"difference", "differ", "key"}
     # The section's own answer first ("The main difference is that ..."), then its points that name the roles.
     lead = opening(used[0].chunk.text) if used else ""

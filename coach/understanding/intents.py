@@ -53,6 +53,25 @@ BULLETS_FOR = re.compile(r"\b(?:bullets?|brag|write-?ups?)\s+(?:for|from|out of|
                          re.IGNORECASE)  # fmt: skip
 
 
+ASKS_HOW = re.compile(r"\s*(?:how|what|why|when|where|which|should|is|are|do|does|did)\b")
+# "here's my jira export, can you turn it into bullets": bullets asked for, with nothing to make them of yet.
+BULLETS_WANTED = re.compile(
+    r"\b(?:turn|make|write|convert|draft|put)\b[^.?!]*\b(?:bullets?|brag[- ]doc|promo doc|brag[- ]worthy)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_bullets_of_nothing(text: str) -> bool:
+    """Whether a message asks for brag bullets and holds no work to make them of (the paste is still to come)."""
+    from coach.text_verbs import reports_work_done
+
+    if not BULLETS_WANTED.search(text) or is_pasted_list(text) or len(text.splitlines()) > 2:
+        return False
+    if any(ASKS_HOW.match(sentence.lower()) for sentence in sentences(text)):
+        return False  # "how do i make my brag doc bullets stronger?": advice, answered from the guides
+    return not any(reports_work_done(part) for part in sentences(strip_instruction(text)))
+
+
 def requests_advice(text: str) -> bool:
     """Whether a message asks for advice in the imperative and reports no work of its own."""
     from coach.text_verbs import reports_work_done

@@ -658,7 +658,7 @@ class ProfileReader:
         return any(found is not None and self.ladder.company_named(found.group(1)) for found in (after, before))
 
     def _at_one_level(self, text: str, mention: Mention) -> bool:
-        """ "I've been a senior for 4 years": years at a level the ladder names, no career ("3 years as a mid-level
+        """Years at a level the ladder names ("I've been a senior for 4 years"), no career ("3 years as a mid-level
         dev" may be the whole of one, and is read by the learned model)."""
         before = re.search(r"\bbeen\s+(?:an?\s+)?(?P<level>(?:\S+\s+){0,2}?\S+)\s+for\s+(?:about\s+|almost\s+|over\s+|~)?$",
                            text[max(0, mention.start - 40) : mention.start])  # fmt: skip

@@ -273,8 +273,8 @@ def test_a_week_told_in_days_or_hours_is_a_split(reader, text, focus):
 
 
 def test_a_search_adds_the_guides_word_for_an_informal_phrase_of_two_words(ladder):
-    """"what should i hand off first?" is searched with "delegate" too, the word the guides use; words of the query
-    are kept."""
+    """A question like "what should i hand off first?" is searched with "delegate" too, the word the guides use; the
+    words of the query are kept."""
     from coach.understanding.profile import expand_query
 
     assert expand_query("what should i hand off first?", ladder) == "what should i hand off first? (delegate)"
