@@ -3,6 +3,8 @@ declines that keep the profile, and the labelled conversation set."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from coach.bench.evaluation import conversation_checks, load_labelled, profile_accuracy
@@ -255,3 +257,14 @@ def test_a_request_with_the_work_after_its_colon_is_a_paste_and_a_how_question_i
     ]
     advice, _ = turn(engine, Conversation(), "how do i make my brag doc bullets stronger?")
     assert advice.intent == "question" and advice.sources
+
+
+def test_a_star_answer_pasted_in_the_chat_is_one_bullet(engine):
+    paste = (
+        "Situation: our checkout page was failing Lighthouse accessibility at 62.\n"
+        "Action: I fixed the color contrast and added labels to every form field.\n"
+        "Result: score is now 96 and the a11y bug backlog went from 40 to 3."
+    )
+    drafted, _ = turn(engine, Conversation(), paste)
+    assert drafted.intent == "brag" and len(drafted.entries) == 1
+    assert {"62", "96", "40", "3"} <= set(re.findall(r"\d+", drafted.entries[0].bullet))

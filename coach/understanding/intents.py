@@ -53,12 +53,13 @@ BULLETS_FOR = re.compile(r"\b(?:bullets?|brag|write-?ups?)\s+(?:for|from|out of|
                          re.IGNORECASE)  # fmt: skip
 
 
-ASKS_HOW = re.compile(r"\s*(?:how|what|why|when|where|which|should|is|are|do|does|did)\b")
 # "here's my jira export, can you turn it into bullets": bullets asked for, with nothing to make them of yet.
 BULLETS_WANTED = re.compile(
     r"\b(?:turn|make|write|convert|draft|put)\b[^.?!]*\b(?:bullets?|brag[- ]doc|promo doc|brag[- ]worthy)\b",
     re.IGNORECASE,
 )
+# "how do i make my bullets stronger?": a question about bullets, for the guides ("can you" is a request here)
+ASKS_HOW = re.compile(r"\s*(?:how|what|why|when|where|which|should|is|are|do|does|did)\b")
 
 
 def wants_bullets_of_nothing(text: str) -> bool:
@@ -91,7 +92,8 @@ def strip_instruction(text: str) -> str:
     ):
         return "\n".join(lines[1:])
     head, colon, tail = text.partition(":")
-    if colon and tail.strip() and len(head.split()) <= 8 and "\n" not in head:
+    # "can you turn this into bullets: shipped X"; not "Situation: ...\nAction: ...", a form whose label is its own
+    if colon and tail.strip() and len(head.split()) <= 8 and "\n" not in head and "\n" not in tail.strip():
         return tail.strip()
     return text.strip()
 

@@ -212,11 +212,15 @@ TRACK_WORDS = {
 }
 
 
+UNMARKED_QUESTION = re.compile(r"(?:what|what's|whats|how|how's|hows|why|when|where|who|which|should|is|are|do|does|can|"
+                               r"could|would)\s")  # fmt: skip
+
+
 def _sentences(text: str) -> list[tuple[str, bool]]:
     """(sentence, is_question) pairs; a semicolon ends a statement too ("i'm senior; how do i get to staff?")."""
     parts = [part.strip() for sentence in sentences(text) for part in sentence.split(";")]
-    # "is it true E7s at meta barely code": a question, though typed without its mark
-    return [(part, part.endswith("?") or QUESTION_WORD.match(part.lower()) is not None) for part in parts if part]
+    # "is it true E7s at meta barely code": a question, though typed without its mark ("can't code much" is none)
+    return [(part, part.endswith("?") or UNMARKED_QUESTION.match(part.lower()) is not None) for part in parts if part]
 
 
 def _number(raw: str) -> float:
