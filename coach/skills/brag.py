@@ -2014,6 +2014,8 @@ def _polish(text: str, rules: BragRules) -> str:
     )
     text = re.sub(r"\b(?:our|my)\s+(?!own\b)", "the ", text, flags=re.IGNORECASE)
     text = re.sub(r"\bthe the\b", "the", text)
+    # "Picked up the design system work: I audited the 40+ variants": the person is the bullet's subject already
+    text = re.sub(r":\s+(?:I|we)\s+(?=[a-z]+ed\b)", ": ", text)
     text = re.sub(r"(?<=\w)\s+now$", "", text)  # "Fixed the flaky deploy step now": "now" adds nothing at the end
     text = re.sub(rf"\bfrom\s+({MEASURE})\s*{ARROW}\s*(?=[~≈$]?\d)", r"from \1 to ", text)
     # A sentence inside the bullet starts with a capital too ("... on-call. Fixed ...").

@@ -946,6 +946,8 @@ def test_a_seat_on_a_panel_is_served_on_not_a_verb_made_of_its_noun(ladder):
          "Set up the monitoring of the batch jobs with Prometheus"),
         ("When our designer left mid-project I picked up the design system work",
          "Picked up the design system work when the designer left mid-project"),
+        ("I picked up the design system work: I audited the 40+ button variants in Figma",
+         "Picked up the design system work: audited the 40+ button variants in Figma"),
     ],
 )  # fmt: skip
 def test_weak_openings_and_a_when_clause_first(original, bullet):
