@@ -702,7 +702,7 @@ def _lines(paste: str, rules: BragRules) -> list[_Line]:
     lines: list[_Line] = []
     after_blank = True
     pasted = paste.replace("\r\n", "\n").replace("\r", "\n")
-    for laid in as_lines(pasted, rules.table_columns, rules.open_statuses, rules.form_fields):
+    for laid in as_lines(pasted, rules.table_columns, rules.open_statuses, rules.form_fields, MAX_ENTRY_CHARS):
         raw, ordered = laid.text.replace("\t", "    "), laid.ordered
         commit = CONVENTIONAL_COMMIT.match(raw)
         if commit:  # "feat(auth): add passkey (WebAuthn) login": the subject, an order like a tracker's title

@@ -127,8 +127,9 @@ def _filled_form(fields_found: Sequence[tuple[str, str]]) -> str | None:
     return ". ".join([*done, *came, *before]) or None
 
 
-def _forms(lines: Sequence[Laid], fields: Mapping[str, Sequence[str]]) -> list[Laid]:
-    """The lines with each run of two or more form fields (one of them work or a result) as one "- " item."""
+def _forms(lines: Sequence[Laid], fields: Mapping[str, Sequence[str]], limit: int) -> list[Laid]:
+    """The lines with each run of two or more form fields (one of them work or a result) as one "- " item; a form
+    too long for one entry (`limit` characters) gives one item per field of work or result instead."""
     out: list[Laid] = []
     index = 0
     while index < len(lines):
@@ -137,7 +138,10 @@ def _forms(lines: Sequence[Laid], fields: Mapping[str, Sequence[str]]) -> list[L
             run.append(found)
         if len(run) >= 2 and any(kind in ("work", "result") for kind, _ in run):
             item = _filled_form(run)
-            out.extend([Laid(f"- {item}", whole=True)] if item else [])
+            if item and len(item) > limit:
+                out.extend(Laid(f"- {value}") for kind, value in run if kind in ("work", "result") and value)
+            elif item:
+                out.append(Laid(f"- {item}", whole=True))
             index += len(run)
             continue
         out.append(lines[index])
@@ -146,11 +150,15 @@ def _forms(lines: Sequence[Laid], fields: Mapping[str, Sequence[str]]) -> list[L
 
 
 def as_lines(
-    paste: str, columns: Mapping[str, Sequence[str]], open_statuses: Sequence[str], fields: Mapping[str, Sequence[str]]
+    paste: str,
+    columns: Mapping[str, Sequence[str]],
+    open_statuses: Sequence[str],
+    fields: Mapping[str, Sequence[str]],
+    limit: int,
 ) -> list[Laid]:
     """The paste's lines with each table in it written as a list, one "- " item per row done, and each filled-in
-    form as one item; other lines as they were."""
-    return _forms(_rows_as_items(paste, columns, open_statuses), fields)
+    form as one item (of at most `limit` characters); other lines as they were."""
+    return _forms(_rows_as_items(paste, columns, open_statuses), fields, limit)
 
 
 def _rows_as_items(paste: str, columns: Mapping[str, Sequence[str]], open_statuses: Sequence[str]) -> list[Laid]:

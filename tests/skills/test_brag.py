@@ -1007,3 +1007,14 @@ def test_numbers_of_the_problem_the_limit_or_the_effort_are_no_result(text, meas
     """A number that tells the problem before the work, a limit, a condition or the effort spent measures nothing the
     work changed, so the metric question is still asked; a change told with them is a result."""
     assert result_numbers(text) == measured
+
+
+def test_a_form_too_long_for_one_entry_is_one_entry_per_field_of_work(ladder):
+    """A STAR answer longer than an entry may be is not refused: its action and its result are entries of their own."""
+    action = "I " + ", ".join(f"rebuilt the {name} service on the new queue" for name in ("billing", "export", "search",
+              "invoice", "payout", "refund", "ledger", "audit", "report", "search index", "notification"))  # fmt: skip
+    result = "lost events went from ~30/month to 0, and finance no longer files the missing-invoice tickets it used to"
+    paste = f"Situation: the old queue lost events.\nAction: {action}.\nResult: {result}."
+    entries = draft_entries(paste, ladder)
+    assert len(entries) == 2 and entries[0].bullet.startswith("Rebuilt the billing service")
+    assert numbers(" ".join(entry.bullet for entry in entries)) == numbers(f"{action} {result}")
