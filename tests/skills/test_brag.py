@@ -974,8 +974,9 @@ def test_retro_sections_hashtags_answers_and_requests(paste, entries):
 def test_versions_after_what_was_upgraded_are_no_result(ladder):
     """The text "bumped react-native 0.72 -> 0.74" names two versions, not a result: the migration question is
     asked; "upgraded all 40 services" is a count."""
-    (entry,) = draft_entries("Upgraded node 16 -> 20 on the api gateway", ladder)
-    assert entry.questions == (RULES.ask("migration"),)
+    for paste in ("Upgraded node 16 -> 20 on the api gateway", "chore(mobile): bump react-native 0.72 -> 0.74"):
+        (entry,) = draft_entries(paste, ladder)
+        assert entry.questions == (RULES.ask("migration"),), paste
     assert result_numbers("bumped react-native 0.72 -> 0.74") == []
     assert result_numbers("upgraded all 40 services to Java 21") == ["40"]
 
