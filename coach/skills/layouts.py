@@ -172,11 +172,13 @@ def _rows_as_items(paste: str, columns: Mapping[str, Sequence[str]], open_status
     out: list[Laid] = []
     for block in blocks:
         # "here's my export:" over the header stays a line of its own
-        start = next((start for start in range(len(block) - 1) if _table(block[start:], columns)), None)
-        if start is None:
+        found = next(
+            ((start, rows) for start in range(len(block) - 1) if (rows := _table(block[start:], columns))), None
+        )
+        if found is None:
             out.extend([*map(Laid, block), Laid("")])
             continue
-        rows = _table(block[start:], columns) or []
+        start, rows = found
         out.extend(map(Laid, block[:start]))
         header, *body = rows
         out.extend(Laid(f"- {item}", ordered=True) for row in body
